@@ -21,7 +21,7 @@ root=${SPIDERPOOL_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spiderpool-e2e}
 out=$root/bin-k8s$K8S-etcd$ETCD-kwok$KWOK-cni$CNI-plugins$PLUGINS
 mkdir -p "$out"
 log() { printf '[build] %s\n' "$*" >&2; }
-need() { for b in "$@"; do [ -x "$out/$b" ] || return 0; done; return 1; }
+need() { for b in "$@"; do [ -s "$out/$b" ] || return 0; done; return 1; }
 timed() { local t0=$SECONDS; "$@"; log "  took $((SECONDS - t0))s"; }
 
 if need kube-apiserver kube-controller-manager kubectl; then

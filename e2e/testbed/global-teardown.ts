@@ -1,1 +1,7 @@
-export default async function teardown(): Promise<void> {}
+// SPDX-License-Identifier: Apache-2.0
+import type { Testbed } from './testbed.ts';
+
+export default async function globalTeardown(): Promise<void> {
+  const testbed = globalThis.spiderpoolTestbed as Testbed | undefined;
+  await testbed?.stop({ keepLogs: process.env['SPIDERPOOL_TESTBED_KEEP'] === '1' });
+}

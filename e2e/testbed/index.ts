@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+export { testbed, adminKubeConfig, uniqueName } from './context.ts';
+export { Testbed, STATE_ENV, type TestbedState } from './testbed.ts';
+export { ManagedProcess, sleep } from './managed-process.ts';
+export { freePort } from './free-port.ts';
+export { issueServingCert } from './pki.ts';
+export { ensureBinaries, REPO_ROOT, type Binaries } from './binaries.ts';

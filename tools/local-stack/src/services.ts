@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+import { join } from 'node:path';
+import { freePort, ManagedProcess, REPO_ROOT } from '@spiderpool/e2e';
+
+export interface ServiceProcess {
+  name: string;
+  process: ManagedProcess;
+  opsPort: number;
+  endpoint: string;
+}
+
+export interface StackEnv {
+  stateDir: string;
+  kubeconfig: string;
+  redisUrl: string;
+  node: string;
+}
+
+/** Starts the four services as separate processes, the way they are deployed. */
+export async function startServices(env: StackEnv): Promise<ServiceProcess[]> {
+  const ports = { grpc: await freePort(), webhook: await freePort() };
+  const ops = { ipam: await freePort(), webhook: await freePort(), gc: await freePort(), agent: await freePort() };
+  const ipamAddress = `127.0.0.1:${ports.grpc}`;
+  const socket = join(env.stateDir, 'spidernet', 'spiderpool.sock');
+  const common = { KUBECONFIG: env.kubeconfig, SPIDERPOOL_OPS_HOST: '127.0.0.1', SPIDERPOOL_LOG_LEVEL: 'info' };
+  const specs: Array<[string, Record<string, string>, number, string]> = [
+    ['ipam-service', { SPIDERPOOL_GRPC_ADDRESS: ipamAddress, SPIDERPOOL_REDIS_URL: env.redisUrl, SPIDERPOOL_OPS_PORT: String(ops.ipam) }, ops.ipam, `grpc ${ipamAddress}`],
+    ['webhook-service', { SPIDERPOOL_WEBHOOK_HOST: '127.0.0.1', SPIDERPOOL_WEBHOOK_PORT: String(ports.webhook), SPIDERPOOL_OPS_PORT: String(ops.webhook) }, ops.webhook, `admission 127.0.0.1:${ports.webhook}`],
+    ['gc-service', { SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipamAddress, SPIDERPOOL_OPS_PORT: String(ops.gc) }, ops.gc, 'leader-elected reclaimer'],
+    ['node-agent', { SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipamAddress, SPIDERPOOL_NODE_NAME: env.node, SPIDERPOOL_IPAM_UNIX_SOCKET_PATH: socket, SPIDERPOOL_OPS_PORT: String(ops.agent) }, ops.agent, `unix ${socket}`],
+  ];
+  return specs.map(([name, extra, opsPort, endpoint]) => ({
+    name,
+    opsPort,
+    endpoint,
+    process: new ManagedProcess({
+      name,
+      command: process.execPath,
+      args: [join(REPO_ROOT, 'apps', name, 'src', 'main.ts')],
+      logFile: join(env.stateDir, 'logs', `${name}.log`),
+      env: { ...process.env, ...common, ...extra },
+      cwd: REPO_ROOT,
+    }),
+  }));
+}
+
+/** Waits until every service reports ready on its ops endpoint. */
+export async function waitHealthy(services: ServiceProcess[], timeoutMs: number): Promise<void> {
+  await Promise.all(
+    services.map((s) =>
+      s.process.waitReady(async () => (await fetch(`http://127.0.0.1:${s.opsPort}/readyz`)).ok, timeoutMs),
+    ),
+  );
+}
