@@ -30,7 +30,7 @@ export default {
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.ts', '<rootDir>/e2e/**/*.e2e.ts'],
       globalSetup: '<rootDir>/e2e/testbed/global-setup.ts',
       globalTeardown: '<rootDir>/e2e/testbed/global-teardown.ts',
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/e2e/testbed/jest-setup.ts'],
     },
   ],
 };

@@ -70,7 +70,8 @@ describe('test bed: kube-apiserver', () => {
       })
       .catch((e: unknown) => e as { code?: number; body?: string });
     expect(err).toMatchObject({ code: 403 });
-    expect(String((err as { body?: unknown }).body)).toContain('serviceaccount "missing" not found');
+    const status = JSON.parse(String((err as { body?: unknown }).body)) as { message: string };
+    expect(status.message).toContain('serviceaccount "missing" not found');
   });
 });
 

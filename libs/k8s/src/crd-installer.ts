@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import {
-  ApiextensionsV1Api,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-  type V1CustomResourceDefinition,
-} from '@kubernetes/client-node';
+import { ApiextensionsV1Api, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { SpiderpoolError } from '@spiderpool/errors';
 import { fromApiError } from './api-errors.ts';
+import { rawRequest } from './raw-request.ts';
 
 export interface InstallCrdsOptions {
   fieldManager?: string;
@@ -21,23 +16,22 @@ export interface InstallCrdsOptions {
  */
 export async function installCrds(
   kc: KubeConfig,
-  crds: readonly V1CustomResourceDefinition[],
+  crds: readonly object[],
   options: InstallCrdsOptions = {},
 ): Promise<void> {
   const api = kc.makeApiClient(ApiextensionsV1Api);
-  const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+  const fieldManager = encodeURIComponent(options.fieldManager ?? 'spiderpool');
   for (const crd of crds) {
-    const name = crd.metadata?.name ?? '';
-    try {
-      await api.patchCustomResourceDefinition(
-        { name, body: crd, fieldManager: options.fieldManager ?? 'spiderpool', force: true },
-        apply,
-      );
-    } catch (err) {
-      throw fromApiError(err, `apply CRD ${name}`);
-    }
+    const name = (crd as V1CustomResourceDefinition).metadata?.name ?? '';
+    await rawRequest(kc, {
+      method: 'PATCH',
+      path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}?fieldManager=${fieldManager}&force=true`,
+      body: crd,
+      contentType: 'application/apply-patch+yaml',
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
-  await Promise.all(crds.map((crd) => waitEstablished(api, crd.metadata?.name ?? '', options)));
+  await Promise.all(crds.map((crd) => waitEstablished(api, (crd as V1CustomResourceDefinition).metadata?.name ?? '', options)));
 }
 
 async function waitEstablished(api: ApiextensionsV1Api, name: string, options: InstallCrdsOptions): Promise<void> {

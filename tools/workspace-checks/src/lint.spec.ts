@@ -25,7 +25,7 @@ describe('lint', () => {
     const results = await eslint.lintFiles(['.']);
     const problems = results.flatMap((r) => r.messages.map((m) => `${r.filePath}:${m.line}:${m.column} ${m.ruleId} ${m.message}`));
     expect(problems).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe('module boundaries', () => {
