@@ -54,6 +54,11 @@ export class ManagedProcess {
     return this.#child.pid;
   }
 
+  /** Exit code once exited (null when killed by a signal), undefined while running. */
+  get exitCode(): number | null | undefined {
+    return this.#exit?.code;
+  }
+
   get running(): boolean {
     return this.#exit === undefined;
   }
@@ -72,6 +77,11 @@ export class ManagedProcess {
       await sleep(150);
     }
     throw this.#failure(`not ready after ${timeoutMs} ms (last probe: ${lastError})`);
+  }
+
+  /** Resolves when the process has exited. */
+  exited(): Promise<void> {
+    return this.#exited;
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`. Idempotent. */

@@ -3,10 +3,9 @@
 // kube-controller-manager and kwok, a private Redis, the CRDs, and the four services as
 // separate processes. Stays up until Ctrl-C; `--once` exits after everything is healthy.
 import { CoreV1Api } from '@kubernetes/client-node';
-import { Testbed } from '@spiderpool/e2e';
+import { Testbed, startServices, waitHealthy, type ServiceProcess } from '@spiderpool/e2e';
 import { ALL_CRDS } from '@spiderpool/crds';
 import { installCrds, loadKubeConfig } from '@spiderpool/k8s';
-import { startServices, waitHealthy, type ServiceProcess } from './services.ts';
 
 const once = process.argv.includes('--once');
 const NODE = 'demo-node-1';
@@ -38,7 +37,7 @@ try {
   await kc.makeApiClient(CoreV1Api).createNode({
     body: { metadata: { name: NODE, annotations: { 'kwok.x-k8s.io/node': 'fake' } } },
   });
-  services = await startServices({ stateDir: state.stateDir, kubeconfig: state.kubeconfig, redisUrl: state.redisUrl, node: NODE });
+  ({ services } = await startServices({ stateDir: state.stateDir, kubeconfig: state.kubeconfig, redisUrl: state.redisUrl, node: NODE }));
   await waitHealthy(services, 60_000);
 
   say(`\nlocal stack is up (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);

@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 import { join } from 'node:path';
-import { freePort, ManagedProcess, REPO_ROOT } from '@spiderpool/e2e';
+import { REPO_ROOT } from './binaries.ts';
+import { freePort } from './free-port.ts';
+import { ManagedProcess } from './managed-process.ts';
 
 export interface ServiceProcess {
   name: string;
   process: ManagedProcess;
   opsPort: number;
+  /** Human-readable main endpoint (gRPC address, socket path, ...). */
   endpoint: string;
+}
+
+export interface StartedServices {
+  services: ServiceProcess[];
+  ipamAddress: string;
+  socketPath: string;
 }
 
 export interface StackEnv {
@@ -14,10 +23,12 @@ export interface StackEnv {
   kubeconfig: string;
   redisUrl: string;
   node: string;
+  /** Run this file per app instead of the TypeScript sources (e.g. `dist/main.js`). */
+  entry?: (app: string) => string;
 }
 
 /** Starts the four services as separate processes, the way they are deployed. */
-export async function startServices(env: StackEnv): Promise<ServiceProcess[]> {
+export async function startServices(env: StackEnv): Promise<StartedServices> {
   const ports = { grpc: await freePort(), webhook: await freePort() };
   const ops = { ipam: await freePort(), webhook: await freePort(), gc: await freePort(), agent: await freePort() };
   const ipamAddress = `127.0.0.1:${ports.grpc}`;
@@ -26,22 +37,24 @@ export async function startServices(env: StackEnv): Promise<ServiceProcess[]> {
   const specs: Array<[string, Record<string, string>, number, string]> = [
     ['ipam-service', { SPIDERPOOL_GRPC_ADDRESS: ipamAddress, SPIDERPOOL_REDIS_URL: env.redisUrl, SPIDERPOOL_OPS_PORT: String(ops.ipam) }, ops.ipam, `grpc ${ipamAddress}`],
     ['webhook-service', { SPIDERPOOL_WEBHOOK_HOST: '127.0.0.1', SPIDERPOOL_WEBHOOK_PORT: String(ports.webhook), SPIDERPOOL_OPS_PORT: String(ops.webhook) }, ops.webhook, `admission 127.0.0.1:${ports.webhook}`],
-    ['gc-service', { SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipamAddress, SPIDERPOOL_OPS_PORT: String(ops.gc) }, ops.gc, 'leader-elected reclaimer'],
+    ['gc-service', { SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipamAddress, SPIDERPOOL_OPS_PORT: String(ops.gc) }, ops.gc, `ipam client -> ${ipamAddress}`],
     ['node-agent', { SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipamAddress, SPIDERPOOL_NODE_NAME: env.node, SPIDERPOOL_IPAM_UNIX_SOCKET_PATH: socket, SPIDERPOOL_OPS_PORT: String(ops.agent) }, ops.agent, `unix ${socket}`],
   ];
-  return specs.map(([name, extra, opsPort, endpoint]) => ({
+  const entry = env.entry ?? ((app: string) => join(REPO_ROOT, 'apps', app, 'src', 'main.ts'));
+  const services = specs.map(([name, extra, opsPort, endpoint]) => ({
     name,
     opsPort,
     endpoint,
     process: new ManagedProcess({
       name,
       command: process.execPath,
-      args: [join(REPO_ROOT, 'apps', name, 'src', 'main.ts')],
+      args: [entry(name)],
       logFile: join(env.stateDir, 'logs', `${name}.log`),
       env: { ...process.env, ...common, ...extra },
       cwd: REPO_ROOT,
     }),
   }));
+  return { services, ipamAddress, socketPath: socket };
 }
 
 /** Waits until every service reports ready on its ops endpoint. */
