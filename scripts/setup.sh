@@ -28,8 +28,11 @@ command -v npm >/dev/null || { log "npm is required"; exit 1; }
 stamp=node_modules/.spiderpool-setup-stamp
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  # npm 11.7+ (the machines carry 11.19) rejects its own lockfiles in `npm ci` when optional
+  # platform packages of other platforms are not recorded (npm/cli#8805); 11.6.1 validates
+  # the same lockfile correctly and installs exactly what it pins.
   log "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  npx --yes npm@11.6.1 ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
 log "node for npm scripts: $(node_modules/.bin/node --version)"
