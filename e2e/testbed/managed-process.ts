@@ -23,6 +23,8 @@ export class ManagedProcess {
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #spawnError: Error | undefined;
   readonly #exited: Promise<void>;
+  /** Settles once the OS has started the process or refused to (spawn errors are async). */
+  readonly #spawned: Promise<void>;
 
   constructor(options: ManagedProcessOptions) {
     this.name = options.name;
@@ -37,6 +39,10 @@ export class ManagedProcess {
     } finally {
       closeSync(fd);
     }
+    this.#spawned = new Promise((resolve) => {
+      this.#child.once('spawn', () => resolve());
+      this.#child.once('error', () => resolve());
+    });
     this.#exited = new Promise((resolve) => {
       this.#child.once('exit', (code, signal) => {
         this.#exit = { code, signal };
@@ -67,6 +73,7 @@ export class ManagedProcess {
   async waitReady(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let lastError = 'not ready yet';
+    await this.#spawned;
     while (Date.now() < deadline) {
       if (!this.running) throw this.#failure(`exited before it was ready (${this.#describeExit()})`);
       try {
