@@ -2,3 +2,72 @@
 // The pure IPAM domain: IP math, selection, allocation and GC decisions. No I/O imports
 // (enforced by lint: type:domain may not import Kubernetes, Redis, gRPC, fastify or node I/O).
 export { formatIp, ipVersionOf, parseIp, tryParseIp, type IpAddress, type IpVersion } from './ip/ip-address.ts';
+export {
+  addressBits,
+  addressWithPrefix,
+  cidrContains,
+  cidrFirst,
+  cidrLast,
+  cidrsOverlap,
+  formatCidr,
+  isCanonicalCidr,
+  maxAddress,
+  parseCidr,
+  tryParseCidr,
+  type Cidr,
+} from './ip/cidr.ts';
+export { IpSet, type Interval } from './ip/ip-set.ts';
+export { lowestFree, type LowestFreeOptions } from './allocation/lowest-free.ts';
+export { decodeAllocatedIPs, encodeAllocatedIPs, recordsOfPod } from './allocation/pool-records.ts';
+export { compilePool, freeCount, type CompiledPool, type PoolSpecInput } from './allocation/pool-view.ts';
+export { allocateInto, releaseFrom, type AllocateIntoOptions, type ReleaseFromOptions } from './allocation/record-ops.ts';
+export type * from './types.ts';
+export { expandPoolNames, isWildcard, matchWildcard } from './selection/wildcard.ts';
+export { matchesSelector } from './selection/label-selector.ts';
+export {
+  isValidInterfaceName,
+  parseDefaultRouteNic,
+  parseIppoolAnnotation,
+  parseIppoolsAnnotation,
+  parseNamespaceDefaultPools,
+  parseRoutesAnnotation,
+  parseSubnetAnnotations,
+  type IppoolAnnotation,
+  type IppoolsEntry,
+  type SubnetAnnotationEntry,
+  type SubnetAnnotationRequest,
+} from './selection/pod-annotations.ts';
+export {
+  multusNetworkOfNic,
+  normaliseMultusName,
+  parseMultusNetworks,
+  type MultusNetworkOfNicOptions,
+  type MultusNetworkRef,
+} from './selection/multus-network.ts';
+export { planNics, type PlanNicsOptions, type PlanNicsResult } from './selection/candidates.ts';
+export {
+  filterPools,
+  noPoolError,
+  sortByAffinity,
+  type FilterPoolsOptions,
+  type FilterPoolsResult,
+  type NoPoolErrorOptions,
+  type PoolRejection,
+} from './selection/pool-filter.ts';
+export {
+  buildRoutes,
+  type BuildRoutesOptions,
+  type BuildRoutesResult,
+  type NicRoute,
+  type RouteNic,
+  type RouteNicAddress,
+} from './selection/routes.ts';
+export {
+  isKubevirtVmValid,
+  isPodAlive,
+  isValidStatefulSetReplica,
+  statefulSetOrdinal,
+  type KubevirtVmState,
+  type PodLiveness,
+  type StatefulSetReplicaOptions,
+} from './selection/workload.ts';

@@ -4,3 +4,6 @@ export { fromApiError, apiStatusCode } from './api-errors.ts';
 export { apiServerCheck } from './api-health.ts';
 export { installCrds, type InstallCrdsOptions } from './crd-installer.ts';
 export { rawRequest, type RawRequest } from './raw-request.ts';
+export { KubeClient, type KubeList, type KubeObject, type RequestObserver, type ResourceRef } from './kube-client.ts';
+export { Reflector, type ReflectorOptions, type WatchEventType } from './reflector.ts';
+export { Resources } from './resources.ts';

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+import { SpiderpoolError } from '@spiderpool/errors';
+import { compilePool, decodeAllocatedIPs } from '@spiderpool/ipam-domain';
+import type { ClusterView } from '../k8s/cluster-view.ts';
+import type { PoolStore } from '../k8s/pool-store.ts';
+import type { AllocatedIp, AllocatedRoute } from './allocation-types.ts';
+import { endpointToOutput } from './endpoint-identity.ts';
+import { routesFor } from './routes-for.ts';
+
+export interface PoolSummary {
+  name: string;
+  version: 4 | 6;
+  total: number;
+  allocated: number;
+  available: number;
+  exhausted: boolean;
+  disabled: boolean;
+}
+
+/** CNI CHECK: the attachment's addresses are still recorded, in the endpoint and in the pools. */
+export async function checkAttachment(
+  deps: { view: ClusterView; pools: PoolStore },
+  input: { namespace: string; podName: string; podUid: string; nic: string },
+): Promise<{ ips: AllocatedIp[]; routes: AllocatedRoute[] }> {
+  const endpoint = await deps.view.liveEndpoint(input.namespace, input.podName);
+  const uid = endpoint?.status?.current.uid;
+  if (!endpoint || (input.podUid && uid !== input.podUid)) {
+    throw new SpiderpoolError('NOT_FOUND', `no addresses are recorded for pod ${input.namespace}/${input.podName} (uid ${input.podUid || 'any'})`);
+  }
+  const ips = endpointToOutput(endpoint).filter((ip) => ip.nic === input.nic);
+  if (ips.length === 0) throw new SpiderpoolError('NOT_FOUND', `no addresses are recorded for ${input.nic} of pod ${input.namespace}/${input.podName}`);
+  for (const ip of ips) {
+    const pool = await deps.pools.fetch(ip.pool);
+    const record = decodeAllocatedIPs(pool.status?.allocatedIPs, ip.pool).get(ip.address.split('/')[0] ?? '');
+    if (record?.podUid !== uid) throw new SpiderpoolError('NOT_FOUND', `pool ${ip.pool} no longer records ${ip.address} for this pod`);
+  }
+  const { routes } = await routesFor({ pools: deps.pools, view: deps.view, endpoint, annotationRoutes: [], defaultRouteNic: undefined });
+  return { ips, routes: routes.filter((r) => r.nic === input.nic) };
+}
+
+/** Capacity of every pool, from the watch cache. */
+export function summarisePools(pools: PoolStore): PoolSummary[] {
+  return pools.all().flatMap((pool) => {
+    const name = pool.metadata?.name ?? '';
+    try {
+      const compiled = compilePool({ name, ...pool.spec });
+      const allocated = pool.status?.allocatedIPCount ?? 0;
+      const available = Math.max(0, compiled.total - allocated);
+      return [{ name, version: compiled.version, total: compiled.total, allocated, available, exhausted: available === 0, disabled: pool.spec.disable ?? false }];
+    } catch {
+      return [];
+    }
+  });
+}

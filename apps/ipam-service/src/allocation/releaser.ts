@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { V1Pod } from '@kubernetes/client-node';
+import { SpiderpoolError } from '@spiderpool/errors';
+import { isPodAlive, isKubevirtVmValid, isValidStatefulSetReplica, type IpamSettings } from '@spiderpool/ipam-domain';
+import { Resources, type KubeObject } from '@spiderpool/k8s';
+import type { Logger } from '@spiderpool/observability';
+import type { ClusterView } from '../k8s/cluster-view.ts';
+import { podLifecycle } from '../k8s/facts.ts';
+import type { EndpointObject } from './endpoint-store.ts';
+import type { FixedIpKeeper } from './fixed-ip-keeper.ts';
+import type { PoolCommitter } from './pool-committer.ts';
+
+export interface ReleaseInput {
+  namespace: string;
+  podName: string;
+  podUid: string;
+  nic: string;
+  reason: 'cni-del' | 'add-rollback' | 'gc' | 'cni-gc';
+  /** GC: exactly these records, each only if the pool still records it for `podUid`. */
+  expected: Array<{ pool: string; ip: string }>;
+}
+
+export interface ReleaseOutput {
+  released: Array<{ pool: string; ip: string }>;
+  kept: boolean;
+  keptReason: string;
+}
+
+export interface ReleaserDeps {
+  view: ClusterView;
+  committer: PoolCommitter;
+  keeper: FixedIpKeeper;
+  settings: IpamSettings;
+  logger: Logger;
+}
+
+const kept = (reason: string): ReleaseOutput => ({ released: [], kept: true, keptReason: reason });
+
+/**
+ * CNI DEL semantics (§4.6): idempotent, never fails because something is already gone, keeps
+ * the addresses of a pod that is still alive (sandbox re-creation) and of a fixed-IP replica
+ * that is still valid, and removes only records whose owner UID matches the request.
+ */
+export class Releaser {
+  readonly #d: ReleaserDeps;
+
+  constructor(deps: ReleaserDeps) {
+    this.#d = deps;
+  }
+
+  async release(input: ReleaseInput): Promise<ReleaseOutput> {
+    if (input.reason === 'cni-gc') return this.#releaseUnlisted(input);
+    if (input.reason === 'gc' && input.expected.length > 0) return this.#releaseExpected(input);
+    // Decisions that free addresses look at the live API, never at a cache.
+    const pod = await this.#d.view.livePod(input.namespace, input.podName);
+    const podUid = input.podUid || pod?.metadata?.uid || '';
+    if (!podUid) return kept('no pod UID to release for; the GC reconciles');
+    if (input.reason === 'cni-del' && pod?.metadata?.uid === podUid && isPodAlive(podLifecycle(pod))) {
+      return kept('pod is still alive: its addresses stay for the re-created sandbox');
+    }
+    const endpoint = await this.#endpointOf(input, pod);
+    if (!endpoint?.status) return { released: [], kept: false, keptReason: '' };
+    if (endpoint.status.current.uid !== podUid) return kept(`endpoint belongs to pod UID ${endpoint.status.current.uid}`);
+    if (input.reason !== 'add-rollback') {
+      const reason = await this.#stillValidFixedIp(endpoint);
+      if (reason) return kept(reason);
+    }
+    const released = await this.#d.keeper.releaseEndpoint(endpoint);
+    this.#d.logger.info({ pod: `${input.namespace}/${input.podName}`, podUid, released, reason: input.reason }, 'released');
+    return { released, kept: false, keptReason: '' };
+  }
+
+  async #endpointOf(input: ReleaseInput, pod: V1Pod | undefined): Promise<EndpointObject | undefined> {
+    const vmi = pod?.metadata?.ownerReferences?.find((o) => o.kind === 'VirtualMachineInstance');
+    const name = vmi && this.#d.settings.enableKubevirtStaticIP ? vmi.name : input.podName;
+    return this.#d.view.liveEndpoint(input.namespace, name);
+  }
+
+  /** Why a fixed IP must stay, or undefined when it may go. */
+  async #stillValidFixedIp(endpoint: EndpointObject): Promise<string | undefined> {
+    const kind = endpoint.status?.ownerControllerType;
+    const owner = endpoint.status?.ownerControllerName ?? '';
+    const namespace = endpoint.metadata?.namespace ?? '';
+    if (kind === 'StatefulSet' && this.#d.settings.enableStatefulSet) {
+      return (await this.#statefulSetKeeps(owner, namespace, endpoint.metadata?.name ?? '')) ? `StatefulSet ${owner} still has replica ${endpoint.metadata?.name}` : undefined;
+    }
+    if (kind === 'VirtualMachineInstance' && this.#d.settings.enableKubevirtStaticIP) {
+      return (await this.#vmKeeps(owner, namespace)) ? `KubeVirt VM ${owner} is still valid` : undefined;
+    }
+    return undefined;
+  }
+
+  async #statefulSetKeeps(name: string, namespace: string, podName: string): Promise<boolean> {
+    const sts = await this.#d.view.client.find<KubeObject & { spec?: { replicas?: number; ordinals?: { start?: number } } }>(Resources.statefulSets, name, namespace);
+    if (!sts || sts.metadata?.deletionTimestamp) return false;
+    return isValidStatefulSetReplica({ podName, stsName: name, replicas: sts.spec?.replicas, ordinalsStart: sts.spec?.ordinals?.start });
+  }
+
+  async #vmKeeps(name: string, namespace: string): Promise<boolean> {
+    const [vmi, vm] = await Promise.all([
+      this.#d.view.client.find<KubeObject>(Resources.virtualMachineInstances, name, namespace),
+      this.#d.view.client.find<KubeObject>(Resources.virtualMachines, name, namespace),
+    ]);
+    return isKubevirtVmValid({
+      vmiExists: Boolean(vmi),
+      vmiTerminating: Boolean(vmi?.metadata?.deletionTimestamp),
+      vmExists: Boolean(vm),
+      vmTerminating: Boolean(vm?.metadata?.deletionTimestamp),
+    });
+  }
+
+  /**
+   * CNI GC: the runtime no longer lists these attachments. Fixed IPs of still-valid replicas
+   * stay; everything else of that pod UID goes, and its endpoint with it.
+   */
+  async #releaseUnlisted(input: ReleaseInput): Promise<ReleaseOutput> {
+    const endpoint = await this.#endpointOf(input, await this.#d.view.livePod(input.namespace, input.podName));
+    if (endpoint?.status?.current.uid === input.podUid) {
+      const reason = await this.#stillValidFixedIp(endpoint);
+      if (reason) return kept(reason);
+    }
+    const out = await this.#releaseExpected(input);
+    const recorded = (endpoint?.status?.current.ips ?? []).flatMap((n) => [n.ipv4, n.ipv6]).filter(Boolean).map((a) => (a ?? '').split('/')[0]);
+    const freed = new Set(out.released.map((r) => r.ip));
+    if (endpoint?.status?.current.uid === input.podUid && recorded.every((ip) => freed.has(ip ?? ''))) {
+      await this.#d.keeper.removeEndpoint(endpoint);
+    }
+    return out;
+  }
+
+  /** GC path: free exactly the records the caller decided on, each guarded by the pod UID. */
+  async #releaseExpected(input: ReleaseInput): Promise<ReleaseOutput> {
+    if (!input.podUid) throw new SpiderpoolError('INVALID_INPUT', 'a GC release must name the pod UID it expects', { field: 'pod.uid' });
+    const byPool = new Map<string, string[]>();
+    for (const r of input.expected) byPool.set(r.pool, [...(byPool.get(r.pool) ?? []), r.ip]);
+    const released = await Promise.all(
+      [...byPool].map(async ([pool, ips]) => {
+        const result = await this.#d.committer.submit(pool, { kind: 'release', podUid: input.podUid, ips });
+        return ('released' in result ? result.released : []).map((ip) => ({ pool, ip }));
+      }),
+    );
+    return { released: released.flat(), kept: false, keptReason: '' };
+  }
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { SpiderEndpoint, SpiderReservedIP } from '@spiderpool/crds';
+import { Reflector, Resources, type KubeClient, type KubeObject, type ResourceRef } from '@spiderpool/k8s';
+import type { V1Namespace, V1Node, V1Pod } from '@kubernetes/client-node';
+
+type Obj<T> = T & KubeObject;
+
+/**
+ * Read side of the cluster for ipam-service: watch caches of the objects selection needs, with
+ * live GETs on a miss (a pod created a moment ago may not be in the cache yet). Nothing here
+ * decides anything; it only answers "what does the cluster say".
+ */
+export class ClusterView {
+  readonly client: KubeClient;
+  readonly pods: Reflector<Obj<V1Pod>>;
+  readonly namespaces: Reflector<Obj<V1Namespace>>;
+  readonly nodes: Reflector<Obj<V1Node>>;
+  readonly reservedIPs: Reflector<Obj<SpiderReservedIP>>;
+  readonly endpoints: Reflector<Obj<SpiderEndpoint>>;
+  readonly #ownerCache = new Map<string, { kind: string; name: string; uid: string; apiVersion: string } | null>();
+
+  constructor(client: KubeClient, onError: (err: unknown) => void) {
+    this.client = client;
+    this.pods = new Reflector(client, Resources.pods, { onError });
+    this.namespaces = new Reflector(client, Resources.namespaces, { onError });
+    this.nodes = new Reflector(client, Resources.nodes, { onError });
+    this.reservedIPs = new Reflector(client, Resources.reservedIPs, { onError });
+    this.endpoints = new Reflector(client, Resources.endpoints, { onError });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.pods, this.namespaces, this.nodes, this.reservedIPs, this.endpoints].map((r) => r.start()));
+  }
+
+  stop(): void {
+    for (const r of [this.pods, this.namespaces, this.nodes, this.reservedIPs, this.endpoints]) r.stop();
+  }
+
+  pod(namespace: string, name: string): Promise<Obj<V1Pod> | undefined> {
+    return this.#cachedOrLive(this.pods, Resources.pods, name, namespace);
+  }
+
+  /** Always asks the API server: for decisions that release addresses. */
+  livePod(namespace: string, name: string): Promise<Obj<V1Pod> | undefined> {
+    return this.client.find<Obj<V1Pod>>(Resources.pods, name, namespace);
+  }
+
+  namespace(name: string): Promise<Obj<V1Namespace> | undefined> {
+    return this.#cachedOrLive(this.namespaces, Resources.namespaces, name);
+  }
+
+  node(name: string): Promise<Obj<V1Node> | undefined> {
+    return this.#cachedOrLive(this.nodes, Resources.nodes, name);
+  }
+
+  endpoint(namespace: string, name: string): Obj<SpiderEndpoint> | undefined {
+    return this.endpoints.get(name, namespace);
+  }
+
+  liveEndpoint(namespace: string, name: string): Promise<Obj<SpiderEndpoint> | undefined> {
+    return this.client.find<Obj<SpiderEndpoint>>(Resources.endpoints, name, namespace);
+  }
+
+  /**
+   * The pod's top controller: Pod→ReplicaSet→Deployment and Job→CronJob are followed, any
+   * other owner kind (StatefulSet, VirtualMachineInstance, third-party) is used as is.
+   */
+  async topController(pod: Obj<V1Pod>): Promise<{ apiVersion: string; kind: string; name: string; uid: string }> {
+    const ref = pod.metadata?.ownerReferences?.find((o) => o.controller) ?? pod.metadata?.ownerReferences?.[0];
+    const self = { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '' };
+    if (!ref) return self;
+    const parentRef = ref.kind === 'ReplicaSet' ? Resources.replicaSets : ref.kind === 'Job' ? Resources.jobs : undefined;
+    if (!parentRef) return { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, uid: ref.uid };
+    const parent = await this.#ownerOf(parentRef, pod.metadata?.namespace ?? '', ref.uid, ref.name);
+    return parent ?? { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, uid: ref.uid };
+  }
+
+  /** Owners of ReplicaSets and Jobs never change: cache them by UID. */
+  async #ownerOf(ref: ResourceRef, namespace: string, uid: string, name: string) {
+    if (this.#ownerCache.has(uid)) return this.#ownerCache.get(uid) ?? undefined;
+    const obj = await this.client.find<KubeObject>(ref, name, namespace);
+    const owner = obj?.metadata?.ownerReferences?.find((o) => o.controller);
+    const value = owner && (owner.kind === 'Deployment' || owner.kind === 'CronJob')
+      ? { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid }
+      : null;
+    if (obj) this.#ownerCache.set(uid, value);
+    return value ?? undefined;
+  }
+
+  async #cachedOrLive<T extends KubeObject>(reflector: Reflector<T>, ref: ResourceRef, name: string, namespace?: string): Promise<T | undefined> {
+    return reflector.get(name, namespace) ?? (await this.client.find<T>(ref, name, namespace));
+  }
+}
