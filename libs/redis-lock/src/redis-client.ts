@@ -5,8 +5,7 @@ import type { ResolvedLockOptions } from './lock-options.ts';
 
 /**
  * A connection that fails fast instead of queueing: no offline queue and no per-request
- * retries, so a command issued while Redis is unreachable rejects at once and a slow one
- * after commandTimeoutMs. It keeps reconnecting forever with capped backoff until
+ * retries, so a command issued while Redis is unreachable rejects at once. It keeps reconnecting forever with capped backoff until
  * disconnect(); lazyConnect lets start() own the first attempt.
  */
 export function createRedisClient(options: ResolvedLockOptions, role: 'lock' | 'subscriber'): Redis {
@@ -14,7 +13,10 @@ export function createRedisClient(options: ResolvedLockOptions, role: 'lock' | '
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs,
+    // Only a backstop that clears stuck commands: callers bound each call with withDeadline()
+    // at commandTimeoutMs, and a reply arriving between the two is still delivered, so a
+    // late acquire can be undone instead of silently holding the lock for a whole ttl.
+    commandTimeout: options.commandTimeoutMs * 4,
     connectTimeout: options.connectTimeoutMs,
     retryStrategy: (attempt) => reconnectDelay(attempt, options.maxReconnectDelayMs),
     // The subscriber re-subscribes on its own 'ready' (also after a failed first connect).

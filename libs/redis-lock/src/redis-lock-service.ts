@@ -51,6 +51,7 @@ export class RedisLockService {
   #client: Redis | undefined;
   #subscriber: Redis | undefined;
   #probeTimer: NodeJS.Timeout | undefined;
+  #subscribed: Promise<void> | undefined;
   #started: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
 
@@ -248,6 +249,8 @@ export class RedisLockService {
     this.#watchSubscriber(subscriber);
     const [connected] = await Promise.allSettled([client.connect(), subscriber.connect()]);
     if (connected.status === 'rejected') this.#health.markDegraded(`connecting to redis: ${describeError(connected.reason)}`);
+    // So that a waiter right after start() already hears releases.
+    await this.#subscribed;
     this.#probeTimer = setInterval(() => void this.#probe(), PROBE_INTERVAL_MS).unref();
   }
 
@@ -264,9 +267,11 @@ export class RedisLockService {
     // The subscriber only speeds waiters up (polling is the fallback), so its trouble is not "degraded".
     subscriber.on('error', () => {});
     subscriber.on('ready', () => {
-      subscriber.subscribe(this.#channel).catch(() => {
-        // Retried on the next 'ready'; waiters poll meanwhile.
-      });
+      // A failure is retried on the next 'ready'; waiters poll meanwhile.
+      this.#subscribed = subscriber.subscribe(this.#channel).then(
+        () => undefined,
+        () => undefined,
+      );
     });
     subscriber.on('message', (channel: string, name: string) => {
       if (channel === this.#channel) this.#notifier.notify(name);

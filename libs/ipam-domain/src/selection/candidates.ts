@@ -10,7 +10,7 @@
  *   6. cluster default pools (`spec.default`), resolved by the caller
  * Names may still hold wildcards; expansion needs the pool list and is the caller's job.
  */
-import { Annotations } from '@spiderpool/crds';
+import { Annotations } from '@spiderpool/crds/keys';
 import { SpiderpoolError, invalidInput } from '@spiderpool/errors';
 import type { IpamSettings, NamespaceFacts, NicPlan, NicRequest, PodFacts } from '../types.ts';
 import { parseIppoolAnnotation, parseIppoolsAnnotation, parseNamespaceDefaultPools, parseSubnetAnnotations, type IppoolsEntry } from './pod-annotations.ts';

@@ -7,7 +7,7 @@
  * - NIC number i ≥ 1 comes from the i-th entry of `k8s.v1.cni.cncf.io/networks`, which Multus
  *   names `net<i>` unless the entry requests an interface name.
  */
-import { Annotations } from '@spiderpool/crds';
+import { Annotations } from '@spiderpool/crds/keys';
 import { invalidInput } from '@spiderpool/errors';
 import { fieldOf, isRecord, optionalString, type JsonSource } from './json-fields.ts';
 import { isValidInterfaceName } from './pod-annotations.ts';

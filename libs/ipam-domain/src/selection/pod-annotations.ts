@@ -4,7 +4,7 @@
  * throws INVALID_INPUT naming the annotation key, its value and the broken rule; none of them
  * looks anything up.
  */
-import { Annotations } from '@spiderpool/crds';
+import { Annotations } from '@spiderpool/crds/keys';
 import { invalidInput } from '@spiderpool/errors';
 import { formatIp, tryParseIp } from '../ip/ip-address.ts';
 import type { RouteSpec } from '../types.ts';

@@ -4,7 +4,7 @@
  * upstream's order and each rejection carries a human-readable reason for the
  * "no IPPool available" error.
  */
-import { Labels } from '@spiderpool/crds';
+import { Labels } from '@spiderpool/crds/keys';
 import { SpiderpoolError, isSpiderpoolError } from '@spiderpool/errors';
 import type { IpVersion } from '../ip/ip-address.ts';
 import type { IpamSettings, LabelSelector, NamespaceFacts, NodeFacts, PodFacts, PoolFacts } from '../types.ts';
