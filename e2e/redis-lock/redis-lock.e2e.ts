@@ -70,9 +70,9 @@ function abortedWithin(signal: AbortSignal, since: number, timeoutMs: number): P
   });
 }
 
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (performance.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
     await sleep(20);
   }
@@ -86,7 +86,8 @@ async function evalshaCalls(): Promise<number> {
 describe('RedisLockService with redis up', () => {
   it('serialises 3 services x 20 concurrent acquirers: exact count, one holder at a time, increasing tokens', async () => {
     const keyPrefix = freshPrefix();
-    const services = await Promise.all([0, 1, 2].map(() => startService({ keyPrefix, ttlMs: 2_000 })));
+    // A generous command timeout: this test is about exclusion, not about degrading under a loaded CI box.
+    const services = await Promise.all([0, 1, 2].map(() => startService({ keyPrefix, ttlMs: 3_000, commandTimeoutMs: 1_000 })));
     const counterKey = `${keyPrefix}counter`;
     let inside = 0;
     let maxInside = 0;
@@ -287,10 +288,11 @@ describe('RedisLockService when redis fails', () => {
     }
     // The acquire we gave up on still ran once redis woke; the service hands that lock back
     // instead of leaving it to block everybody for a whole ttl.
-    await until('the late acquisition is undone', () => false, 0).catch(() => undefined);
+    await until('the late acquire script ran', async () => (await admin.exists(`${keyPrefix}pool-frozen:fence`)) === 1, 1_000);
+    await until('the late acquisition is undone', async () => (await admin.exists(`${keyPrefix}pool-frozen`)) === 0, 1_000);
     await until('recovery after SIGCONT', () => !service.degraded, 3_000);
     expect(events.at(-1)).toEqual([false, undefined]);
-    const lease = leaseOf(await service.acquire('pool-frozen'));
+    const lease = leaseOf(await service.acquire('pool-frozen', { waitTimeoutMs: 0 }));
     await lease.release();
   });
 

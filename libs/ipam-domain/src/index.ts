@@ -71,3 +71,4 @@ export {
   type PodLiveness,
   type StatefulSetReplicaOptions,
 } from './selection/workload.ts';
+export { PoolLedger } from './allocation/pool-ledger.ts';

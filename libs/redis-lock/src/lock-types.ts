@@ -23,7 +23,7 @@ export interface LockLease {
   readonly name: string;
   /** Strictly increasing per lock name across all holders, also across a Redis data loss. */
   readonly fencingToken: bigint;
-  /** Aborted when the lease could not be renewed, was taken over, or the service stopped. */
+  /** Aborted when the lease could not be renewed, was taken over, or the service stopped; never after release(). */
   readonly lost: AbortSignal;
   /** Compare-and-delete: removes the key only while it still holds this lease; idempotent, never rejects. */
   release(): Promise<void>;

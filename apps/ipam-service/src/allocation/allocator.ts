@@ -70,9 +70,20 @@ export class Allocator {
     const known = new Set((existing?.status?.current.ips ?? []).map((n) => n.interface));
     const todo = plans.filter((p) => !known.has(p.nic));
     const allocated = await Promise.all(todo.map((plan) => this.#allocateNic(ctx, plan)));
-    const endpoint = await this.#d.endpoints.upsert(ctx.identity.owner, allocated);
+    const endpoint = await this.#writeEndpoint(ctx, allocated);
     ctx.log.info({ nics: allocated.map((n) => n.interface) }, 'allocated');
     return this.#output(ctx, endpoint);
+  }
+
+  /** Pool records are written; now the endpoint, replacing one left by an earlier same-name pod. */
+  async #writeEndpoint(ctx: Context, nics: IPAllocationDetail[]): Promise<EndpointObject> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await this.#d.endpoints.upsert(ctx.identity.owner, nics, ctx.identity.fixed);
+      if ('endpoint' in result) return result.endpoint;
+      ctx.log.info({ staleUid: result.stale.status?.current.uid }, 'releasing the addresses of an earlier pod with the same name');
+      await this.#fixed.releaseEndpoint(result.stale);
+    }
+    throw new SpiderpoolError('CONFLICT', `endpoint ${ctx.identity.owner.namespace}/${ctx.identity.owner.name} still belongs to an earlier pod; retry`, { retryable: true });
   }
 
   async #context(input: AllocateInput): Promise<Context> {
@@ -103,7 +114,8 @@ export class Allocator {
    */
   async #existingEndpoint(ctx: Context): Promise<EndpointObject | undefined> {
     const { namespace, name } = ctx.identity.owner;
-    const endpoint = this.#d.view.endpoint(namespace, name) ?? (await this.#d.view.liveEndpoint(namespace, name));
+    // The cache is enough here: an endpoint it has not seen yet surfaces at write time (409).
+    const endpoint = this.#d.view.endpoint(namespace, name);
     if (!endpoint?.status) return undefined;
     if (endpoint.status.current.uid === ctx.pod.uid || ctx.identity.fixed) return endpoint;
     ctx.log.info({ staleUid: endpoint.status.current.uid }, 'releasing the addresses of an earlier pod with the same name');

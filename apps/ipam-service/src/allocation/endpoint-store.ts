@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { API_VERSION, FINALIZER, type IPAllocationDetail, type SpiderEndpoint } from '@spiderpool/crds';
-import { isSpiderpoolError } from '@spiderpool/errors';
+import { SpiderpoolError, isSpiderpoolError } from '@spiderpool/errors';
 import { Resources, type KubeClient, type KubeObject } from '@spiderpool/k8s';
 import type { ClusterView } from '../k8s/cluster-view.ts';
 
@@ -33,37 +33,56 @@ export class EndpointStore {
     this.#view = view;
   }
 
-  /** Creates the endpoint, or merges these NICs into the existing one of the same pod UID. */
-  async upsert(owner: EndpointOwner, nics: IPAllocationDetail[]): Promise<EndpointObject> {
-    const existing = this.#view.endpoint(owner.namespace, owner.name);
-    if (!existing) {
-      try {
-        return this.#observe(await this.#client.create<EndpointObject>(Resources.endpoints, newEndpoint(owner, nics)));
-      } catch (err) {
-        if (!isSpiderpoolError(err, 'ALREADY_EXISTS')) throw err;
+  /**
+   * Creates the endpoint, or merges these NICs into the existing one of the same pod UID.
+   * Races with a concurrent DEL of an earlier pod of the same name are expected (mass
+   * re-creation): a vanished endpoint is created again, a lost update is retried, and an
+   * endpoint that still belongs to another (stateless) pod UID is handed back as `stale` for
+   * the caller to release first. Fixed-IP endpoints are taken over by the new UID.
+   */
+  async upsert(owner: EndpointOwner, nics: IPAllocationDetail[], fixed: boolean): Promise<{ endpoint: EndpointObject } | { stale: EndpointObject }> {
+    let tryCreate = !this.#view.endpoint(owner.namespace, owner.name);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      if (tryCreate) {
+        const created = await this.#create(owner, nics);
+        if (created) return { endpoint: created };
       }
+      const current = await this.#client.find<EndpointObject>(Resources.endpoints, owner.name, owner.namespace);
+      tryCreate = !current;
+      if (!current) continue;
+      if (!fixed && current.status?.current.uid !== owner.podUid) return { stale: current };
+      const updated = await this.#merge(owner, nics, current);
+      if (updated) return { endpoint: updated };
     }
-    return this.#merge(owner, nics);
+    throw new SpiderpoolError('CONFLICT', `endpoint ${owner.namespace}/${owner.name} kept changing; retry`, { retryable: true });
   }
 
-  async #merge(owner: EndpointOwner, nics: IPAllocationDetail[]): Promise<EndpointObject> {
-    for (let attempt = 0; ; attempt++) {
-      const current = await this.#client.get<EndpointObject>(Resources.endpoints, owner.name, owner.namespace);
-      const merged = mergeNics(current.status?.current.ips ?? [], nics);
-      const next: EndpointObject = {
-        ...current,
-        status: {
-          ...current.status,
-          current: { uid: owner.podUid, node: owner.node, ips: merged },
-          ownerControllerType: owner.ownerKind,
-          ownerControllerName: owner.ownerName,
-        },
-      };
-      try {
-        return this.#observe(await this.#client.update<EndpointObject>(Resources.endpoints, next));
-      } catch (err) {
-        if (!isSpiderpoolError(err, 'CONFLICT') || attempt >= 5) throw err;
-      }
+  /** The created endpoint, or undefined when one already exists. */
+  async #create(owner: EndpointOwner, nics: IPAllocationDetail[]): Promise<EndpointObject | undefined> {
+    try {
+      return this.#observe(await this.#client.create<EndpointObject>(Resources.endpoints, newEndpoint(owner, nics)));
+    } catch (err) {
+      if (isSpiderpoolError(err, 'ALREADY_EXISTS')) return undefined;
+      throw err;
+    }
+  }
+
+  /** The merged endpoint, or undefined when it changed or vanished meanwhile. */
+  async #merge(owner: EndpointOwner, nics: IPAllocationDetail[], current: EndpointObject): Promise<EndpointObject | undefined> {
+    const next: EndpointObject = {
+      ...current,
+      status: {
+        ...current.status,
+        current: { uid: owner.podUid, node: owner.node, ips: mergeNics(current.status?.current.ips ?? [], nics) },
+        ownerControllerType: owner.ownerKind,
+        ownerControllerName: owner.ownerName,
+      },
+    };
+    try {
+      return this.#observe(await this.#client.update<EndpointObject>(Resources.endpoints, next));
+    } catch (err) {
+      if (isSpiderpoolError(err, 'CONFLICT') || isSpiderpoolError(err, 'NOT_FOUND')) return undefined;
+      throw err;
     }
   }
 

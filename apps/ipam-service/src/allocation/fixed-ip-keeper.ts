@@ -71,7 +71,9 @@ export class FixedIpKeeper {
       }
     }
     await Promise.all(ops);
-    return this.#d.endpoints.upsert(ctx.identity.owner, nics);
+    const result = await this.#d.endpoints.upsert(ctx.identity.owner, nics, true);
+    if ('stale' in result) throw new SpiderpoolError('INTERNAL', 'a fixed-IP endpoint cannot be stale');
+    return result.endpoint;
   }
 
   /** Releases every address the endpoint records for its pod UID, then removes the endpoint. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { SpiderIPPool } from '@spiderpool/crds';
 import { SpiderpoolError, isSpiderpoolError } from '@spiderpool/errors';
-import type { IpSet } from '@spiderpool/ipam-domain';
+import { PoolLedger, type IpSet } from '@spiderpool/ipam-domain';
 import type { Logger } from '@spiderpool/observability';
 import { applyBatch } from './apply-batch.ts';
 import type { PoolOp, PoolOpResult } from './pool-ops.ts';
@@ -66,6 +66,8 @@ export class PoolCommitter {
   readonly #o: Required<Omit<PoolCommitterOptions, 'random'>> & { random: () => number };
   readonly #queues = new Map<string, Pending[]>();
   readonly #draining = new Set<string>();
+  /** The ledger of each pool as of our last successful write, keyed by that resourceVersion. */
+  readonly #ledgers = new Map<string, { resourceVersion: string; ledger: PoolLedger }>();
 
   constructor(options: PoolCommitterOptions) {
     this.#o = { maxBatch: 500, maxAttempts: 12, lockWaitMs: 5_000, random: Math.random, ...options };
@@ -117,25 +119,40 @@ export class PoolCommitter {
     let current = this.#o.store.cached(pool) ?? (await this.#o.store.fetch(pool));
     for (let attempt = 1; attempt <= this.#o.maxAttempts; attempt++) {
       const version = current.spec.ipVersion ?? (current.spec.subnet.includes(':') ? 6 : 4);
-      const outcome = applyBatch(current, ops, { reserved: this.#o.reservedFor(version), maxRecords: this.#o.maxRecordsPerPool });
+      const ledger = this.#ledgerOf(pool, current, version);
+      const outcome = applyBatch(current, ledger, ops, { reserved: this.#o.reservedFor(version), maxRecords: this.#o.maxRecordsPerPool });
       if (!outcome.updated) return outcome.results;
-      if (await this.#tryWrite(pool, outcome.updated, ops.length)) return outcome.results;
+      const written = await this.#tryWrite(pool, outcome.updated, ops.length);
+      if (written) {
+        this.#ledgers.set(pool, { resourceVersion: written.metadata?.resourceVersion ?? '', ledger });
+        return outcome.results;
+      }
       await sleep(backoffMs(attempt, this.#o.random));
       current = await this.#o.store.fetch(pool);
     }
     throw new SpiderpoolError('RETRIES_EXHAUSTED', `pool ${pool}: ${this.#o.maxAttempts} compare-and-swap attempts lost`);
   }
 
-  /** One compare-and-swap: true when written, false when another writer won. */
-  async #tryWrite(pool: string, updated: SpiderIPPool, ops: number): Promise<boolean> {
+  /**
+   * The records of `current`, re-using the parsed ledger of our own last write when the pool
+   * has not changed since (the common case while we hold the pool lock): no re-parsing.
+   */
+  #ledgerOf(pool: string, current: SpiderIPPool, version: 4 | 6): PoolLedger {
+    const cached = this.#ledgers.get(pool);
+    if (cached && cached.resourceVersion === current.metadata?.resourceVersion) return cached.ledger.clone();
+    return PoolLedger.decode(current.status?.allocatedIPs, pool, version);
+  }
+
+  /** One compare-and-swap: the written pool, or undefined when another writer won. */
+  async #tryWrite(pool: string, updated: SpiderIPPool, ops: number): Promise<SpiderIPPool | undefined> {
     try {
-      await this.#o.store.writeStatus(updated);
+      const written = await this.#o.store.writeStatus(updated);
       this.#o.observer.statusWrite(pool, ops);
-      return true;
+      return written;
     } catch (err) {
       if (!isSpiderpoolError(err, 'CONFLICT')) throw err;
       this.#o.observer.conflict(pool);
-      return false;
+      return undefined;
     }
   }
 }

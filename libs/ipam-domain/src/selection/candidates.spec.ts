@@ -144,7 +144,7 @@ describe('planNics with disabled families', () => {
     const err = errorOf(() => plan({ pod: { annotations: { [IPPOOL]: '{"ipv6":["b"]}' } }, settings: { enableIPv6: false }, request: netconf }));
     expect(isSpiderpoolError(err, 'NO_AVAILABLE_POOL')).toBe(true);
     expect(err.message).toBe(
-      'no IPPool available: no pool selection rules of any type are specified for eth0: the pod annotation ipam.spidernet.io/ippool names only pools of disabled IP families',
+      'no IPPool available: no pool selection rules of any type are specified for eth0: the pod annotation ipam.spidernet.io/ippool names only pools of disabled IP families: IPv6 [b] (enableIPv6: false)',
     );
   });
 

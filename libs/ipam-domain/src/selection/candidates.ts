@@ -41,9 +41,10 @@ export function planNics(o: PlanNicsOptions): PlanNicsResult {
   const current = plans.find((p) => p.nic === o.request.nic);
   if (!current) throw new SpiderpoolError('INTERNAL', `no plan was built for NIC ${o.request.nic}`);
   if (current.source !== 'cluster-default' && current.ipv4.length === 0 && current.ipv6.length === 0) {
+    const named = raw.find((p) => p.nic === o.request.nic) ?? current;
     throw new SpiderpoolError(
       'NO_AVAILABLE_POOL',
-      `no pool selection rules of any type are specified for ${o.request.nic}: the ${describeSource(current.source)} names only pools of disabled IP families`,
+      `no pool selection rules of any type are specified for ${o.request.nic}: the ${describeSource(current.source)} names only pools of disabled IP families: ${describeDropped(named)}`,
     );
   }
   return { plans: plans.filter((p) => p === current || p.ipv4.length > 0 || p.ipv6.length > 0), current };
@@ -116,6 +117,14 @@ function dropDisabledFamilies(plan: NicPlan, settings: IpamSettings): NicPlan {
     ipv4: settings.enableIPv4 ? plan.ipv4 : [],
     ipv6: settings.enableIPv6 ? plan.ipv6 : [],
   };
+}
+
+/** The pools a plan named for families that are disabled, e.g. `IPv6 [p1 p2] (enableIPv6: false)`. */
+function describeDropped(plan: NicPlan): string {
+  return ([[4, plan.ipv4], [6, plan.ipv6]] as const)
+    .filter(([, names]) => names.length > 0)
+    .map(([version, names]) => `IPv${version} [${names.join(' ')}] (enableIPv${version}: false)`)
+    .join('; ');
 }
 
 function describeSource(source: NicPlan['source']): string {

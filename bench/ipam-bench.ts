@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+// `npm run bench`: ipam-service through its gRPC API on the embedded test bed.
+//
+//   1. ceiling     plain SpiderEndpoint creates at the same concurrency (what the apiserver takes)
+//   2. first       1,000 pods on 20 nodes allocate from one hot pool
+//   3. re-create   all deleted and re-created at once (DEL of the old + ADD of the new, concurrently)
+//   4. memory      5,000 allocations held: peak RSS of ipam-service
+//
+// Options: --pods N (1000) --concurrency N (64) --replicas N (1) --held N (5000)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { API_VERSION, ALL_CRDS } from '@spiderpool/crds';
+import { installCrds, loadKubeConfig, Resources, type KubeClient, type KubeObject } from '@spiderpool/k8s';
+import { STATE_ENV, Testbed } from '@spiderpool/e2e';
+import {
+  addRequest, createNamespace, createNode, createPod, createPool, delRequest, deletePod, kube, startIpamServices, stopIpamServices, type IpamProcess, type PodObject,
+} from '@spiderpool/e2e/ipam';
+import { metricValue, runBounded, type RunStats } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    pods: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '64' },
+    replicas: { type: 'string', default: '1' },
+    held: { type: 'string', default: '5000' },
+    nodes: { type: 'string', default: '20' },
+  },
+});
+const PODS = Number(values.pods);
+const CONCURRENCY = Number(values.concurrency);
+const REPLICAS = Number(values.replicas);
+const HELD = Number(values.held);
+const NODES = Number(values.nodes);
+const say = (s = ''): boolean => process.stdout.write(`${s}\n`);
+
+async function scrape(svc: IpamProcess[]): Promise<{ conflicts: number; writes: number; ops: number }> {
+  const texts = await Promise.all(svc.map(async (s) => (await fetch(`http://127.0.0.1:${s.opsPort}/metrics`)).text()));
+  const sum = (name: string): number => texts.reduce((acc, t) => acc + metricValue(t, name), 0);
+  return {
+    conflicts: sum('spiderpool_ipam_allocation_update_ippool_conflict_counts_total'),
+    writes: sum('spiderpool_ipam_ippool_status_writes_total'),
+    ops: sum('spiderpool_ipam_ippool_batched_operations_total'),
+  };
+}
+
+function rssPeakMiB(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function ceiling(k: KubeClient, ns: string): Promise<RunStats> {
+  const stats = await runBounded(PODS, CONCURRENCY, (i) =>
+    k.create(Resources.endpoints, {
+      apiVersion: API_VERSION,
+      kind: 'SpiderEndpoint',
+      metadata: { name: `ceiling-${i}`, namespace: ns },
+      status: { current: { uid: `u-${i}`, node: 'n', ips: [{ interface: 'eth0', ipv6: `2001:db8:ffff::${i.toString(16)}/64`, ipv6Pool: 'x' }] }, ownerControllerType: 'Pod', ownerControllerName: `p-${i}` },
+    } as KubeObject),
+  );
+  await k.request('DELETE', `${k.path(Resources.endpoints, ns)}`);
+  return stats;
+}
+
+async function createPods(ns: string, nodes: string[], pool: string, count: number, prefix: string): Promise<PodObject[]> {
+  const pods: PodObject[] = new Array(count);
+  const annotations = { 'ipam.spidernet.io/ippool': JSON.stringify({ ipv6: [pool] }) };
+  const r = await runBounded(count, CONCURRENCY, async (i) => {
+    pods[i] = await createPod({ namespace: ns, name: `${prefix}-${i}`, node: nodes[i % nodes.length] ?? '', annotations });
+  });
+  if (r.failures) throw new Error(`creating pods failed: ${r.errors.join('; ')}`);
+  return pods;
+}
+
+function row(label: string, s: RunStats, extra = ''): void {
+  say(`${label.padEnd(26)} ${String(s.count).padStart(6)} ${s.seconds.toFixed(2).padStart(8)} s ${s.perSecond.toFixed(0).padStart(7)} /s   p50 ${s.p50ms.toFixed(1).padStart(7)} ms   p99 ${s.p99ms.toFixed(1).padStart(7)} ms   failed ${s.failures}${extra}`);
+}
+
+async function main(): Promise<void> {
+  const testbed = new Testbed();
+  const state = await testbed.start();
+  process.env[STATE_ENV] = join(state.stateDir, 'state.json');
+  let svc: IpamProcess[] = [];
+  try {
+    await installCrds(loadKubeConfig(state.kubeconfig), ALL_CRDS);
+    svc = await startIpamServices(REPLICAS);
+    const k = await kube();
+    const ns = await createNamespace();
+    const nodes = await Promise.all(Array.from({ length: NODES }, () => createNode()));
+    const hot = await createPool({ subnet: '2001:db8:1::/64', ips: ['2001:db8:1::1-2001:db8:1::ffff'] }, 'bench-hot');
+    const client = (i: number) => (svc[i % svc.length] as IpamProcess).client;
+    say(`ipam-service benchmark: ${PODS} pods on ${NODES} nodes, one hot pool, ${CONCURRENCY} requests in flight, ${REPLICAS} replica(s), node ${process.version}`);
+    say('');
+
+    const ceil = await ceiling(k, ns);
+    row('ceiling (endpoint creates)', ceil);
+
+    const pods = await createPods(ns, nodes, hot, PODS, 'web');
+    const m0 = await scrape(svc);
+    const first = await runBounded(PODS, CONCURRENCY, (i) => client(i).allocate(addRequest(pods[i] as PodObject, pods[i]?.metadata.name ? nodes[i % NODES] ?? '' : '')));
+    const m1 = await scrape(svc);
+    row('first creation', first, `   conflicts ${m1.conflicts - m0.conflicts}   status writes/alloc ${((m1.writes - m0.writes) / PODS).toFixed(3)}`);
+
+    await Promise.all(pods.map((p) => deletePod(ns, p.metadata.name)));
+    const again = await createPods(ns, nodes, hot, PODS, 'web');
+    const m2 = await scrape(svc);
+    const recreate = await runBounded(PODS, CONCURRENCY, async (i) => {
+      const node = nodes[i % NODES] ?? '';
+      await Promise.all([client(i).release(delRequest(pods[i] as PodObject, node)), client(i + 1).allocate(addRequest(again[i] as PodObject, node))]);
+    });
+    const m3 = await scrape(svc);
+    row('mass re-creation', recreate, `   conflicts ${m3.conflicts - m2.conflicts}   status writes/alloc ${((m3.writes - m2.writes) / PODS).toFixed(3)}`);
+
+    const big = await createPool({ subnet: '2001:db8:2::/64', ips: ['2001:db8:2::1-2001:db8:2::ffff'] }, 'bench-big');
+    const extra = Math.max(0, HELD - PODS);
+    const bigPods = await createPods(ns, nodes, big, extra, 'big');
+    const held = await runBounded(extra, CONCURRENCY, (i) => client(i).allocate(addRequest(bigPods[i] as PodObject, nodes[i % NODES] ?? '')));
+    row(`fill to ${HELD} held`, held);
+    const rss = svc.map((s) => rssPeakMiB(s.process.pid));
+
+    const ratio = first.perSecond / ceil.perSecond;
+    const slowdown = recreate.seconds / first.seconds;
+    say('');
+    say(`allocation rate / ceiling:           ${(ratio * 100).toFixed(0)} %   (target >= 70 %)`);
+    say(`re-creation time / first creation:   ${slowdown.toFixed(2)} x  (target <= 1.5 x)`);
+    say(`p99 latency at ${CONCURRENCY} in flight:        ${first.p99ms.toFixed(0)} ms first, ${recreate.p99ms.toFixed(0)} ms re-creation (target <= 250 ms)`);
+    say(`ipam-service peak RSS (${HELD} held):  ${rss.map((r) => `${r.toFixed(0)} MiB`).join(', ')} (target <= 300 MB)`);
+    say(JSON.stringify({ ceiling: ceil, first, recreate, held, ratio, slowdown, rssMiB: rss }));
+  } finally {
+    await stopIpamServices(svc);
+    await testbed.stop();
+  }
+}
+
+await main();
