@@ -105,6 +105,11 @@ export class KubeClient {
     return this.request<T>('PATCH', this.path(ref, namespace, name), patch, 'application/merge-patch+json');
   }
 
+  /** RFC 6902 JSON patch; a failed `test` operation answers INVALID_INPUT (422). */
+  jsonPatch<T extends KubeObject>(ref: ResourceRef, name: string, ops: unknown[], namespace?: string): Promise<T> {
+    return this.request<T>('PATCH', this.path(ref, namespace, name), ops, 'application/json-patch+json');
+  }
+
   async delete(ref: ResourceRef, name: string, namespace?: string, options: { uid?: string } = {}): Promise<void> {
     const body = options.uid ? { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: options.uid } } : undefined;
     await this.request('DELETE', this.path(ref, namespace, name), body);

@@ -116,18 +116,25 @@ export class Reflector<T extends KubeObject> {
     }
   }
 
-  /** Applies events from one watch response; true when the resource version expired. */
+  /**
+   * Applies events from one watch response; true when the resource version expired. Events
+   * can be large (a pool with thousands of records) and arrive in many chunks: chunks are
+   * collected and joined once per line, never re-scanned, so a line costs O(its size).
+   */
   async #consume(stream: AsyncIterable<Buffer>): Promise<boolean> {
-    let buffer = '';
+    let pending: Buffer[] = [];
     for await (const chunk of stream) {
-      buffer += chunk.toString('utf8');
-      let newline = buffer.indexOf('\n');
+      let start = 0;
+      let newline = chunk.indexOf(10);
       while (newline >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
+        pending.push(chunk.subarray(start, newline));
+        const line = Buffer.concat(pending).toString('utf8');
+        pending = [];
         if (line.trim() && this.#apply(JSON.parse(line) as WatchEvent<T>)) return true;
-        newline = buffer.indexOf('\n');
+        start = newline + 1;
+        newline = chunk.indexOf(10, start);
       }
+      if (start < chunk.length) pending.push(chunk.subarray(start));
     }
     return false;
   }

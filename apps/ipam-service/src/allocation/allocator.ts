@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { V1Pod } from '@kubernetes/client-node';
 import { Annotations, type IPAllocationDetail } from '@spiderpool/crds';
-import { SpiderpoolError } from '@spiderpool/errors';
+import { SpiderpoolError, isSpiderpoolError } from '@spiderpool/errors';
 import {
   expandPoolNames,
   isPodAlive,
+  isWildcard,
   multusNetworkOfNic,
   parseDefaultRouteNic,
   parseRoutesAnnotation,
@@ -14,10 +15,12 @@ import {
   type NicPlan,
   type NodeFacts,
   type PodFacts,
+  type PoolFacts,
+  type RouteSpec,
 } from '@spiderpool/ipam-domain';
 import type { Logger } from '@spiderpool/observability';
 import type { ClusterView } from '../k8s/cluster-view.ts';
-import { namespaceFacts, nodeFacts, podFacts, podLifecycle } from '../k8s/facts.ts';
+import { namespaceFacts, nodeFacts, podFacts, podLifecycle, poolFacts } from '../k8s/facts.ts';
 import type { PoolStore } from '../k8s/pool-store.ts';
 import type { AllocateInput, AllocateOutput, AllocatedIp } from './allocation-types.ts';
 import { endpointIdentity, endpointToOutput, type EndpointIdentity } from './endpoint-identity.ts';
@@ -42,7 +45,17 @@ export interface Context {
   input: AllocateInput;
   pod: PodFacts;
   identity: EndpointIdentity;
+  /** The routes annotations, parsed before anything is written (bad input must write nothing). */
+  routing: { annotationRoutes: RouteSpec[]; defaultRouteNic: string | undefined };
   log: Logger;
+  /** UID of an earlier same-name pod whose endpoint this pod takes over (its records released). */
+  takeOverUid?: string;
+}
+
+/** The ordered pools of every family one NIC takes an address from, chosen before any write. */
+interface NicChoice {
+  plan: NicPlan;
+  families: Array<{ version: 4 | 6; pools: PoolFacts[] }>;
 }
 
 /**
@@ -63,13 +76,14 @@ export class Allocator {
     const ctx = await this.#context(input);
     const existing = await this.#existingEndpoint(ctx);
     if (existing) {
-      const reused = await this.#fixed.reuse(ctx, existing, () => this.#candidatesChanged(ctx, existing));
+      const reused = await this.#fixed.reuse(ctx, existing);
       if (reused) return reused;
     }
     const plans = await this.#plans(ctx);
     const known = new Set((existing?.status?.current.ips ?? []).map((n) => n.interface));
-    const todo = plans.filter((p) => !known.has(p.nic));
-    const allocated = await Promise.all(todo.map((plan) => this.#allocateNic(ctx, plan)));
+    // Every NIC and family is chosen (and so validated) before the first pool write.
+    const choices = await this.#choose(ctx, plans.filter((p) => !known.has(p.nic)));
+    const allocated = await Promise.all(choices.map((choice) => this.#allocateNic(ctx, choice)));
     const endpoint = await this.#writeEndpoint(ctx, allocated);
     ctx.log.info({ nics: allocated.map((n) => n.interface) }, 'allocated');
     return this.#output(ctx, endpoint);
@@ -78,10 +92,11 @@ export class Allocator {
   /** Pool records are written; now the endpoint, replacing one left by an earlier same-name pod. */
   async #writeEndpoint(ctx: Context, nics: IPAllocationDetail[]): Promise<EndpointObject> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const result = await this.#d.endpoints.upsert(ctx.identity.owner, nics, ctx.identity.fixed);
+      const result = await this.#d.endpoints.upsert(ctx.identity.owner, nics, ctx.identity.fixed, ctx.takeOverUid);
       if ('endpoint' in result) return result.endpoint;
       ctx.log.info({ staleUid: result.stale.status?.current.uid }, 'releasing the addresses of an earlier pod with the same name');
-      await this.#fixed.releaseEndpoint(result.stale);
+      await this.#fixed.releaseRecords(result.stale);
+      ctx.takeOverUid = result.stale.status?.current.uid;
     }
     throw new SpiderpoolError('CONFLICT', `endpoint ${ctx.identity.owner.namespace}/${ctx.identity.owner.name} still belongs to an earlier pod; retry`, { retryable: true });
   }
@@ -92,7 +107,7 @@ export class Allocator {
     const facts = podFacts(pod, owner);
     const identity = endpointIdentity(facts, input.node, this.#d.settings);
     const log = this.#d.logger.child({ pod: `${facts.namespace}/${facts.name}`, podUid: facts.uid, containerId: input.containerId, nic: input.nic });
-    return { input: { ...input, podUid: facts.uid }, pod: facts, identity, log };
+    return { input: { ...input, podUid: facts.uid }, pod: facts, identity, routing: parseRouting(facts.annotations), log };
   }
 
   async #alivePod(input: AllocateInput): Promise<V1Pod> {
@@ -111,15 +126,25 @@ export class Allocator {
   /**
    * The endpoint this pod may build on. A stateless pod's endpoint left by an earlier pod of
    * the same name (another UID) is released and removed first: same name never means same IP.
+   * So is a fixed-IP endpoint whose pools are no longer candidates (the user changed the pool
+   * annotation): the new incarnation then allocates afresh, for every NIC.
    */
   async #existingEndpoint(ctx: Context): Promise<EndpointObject | undefined> {
     const { namespace, name } = ctx.identity.owner;
     // The cache is enough here: an endpoint it has not seen yet surfaces at write time (409).
     const endpoint = this.#d.view.endpoint(namespace, name);
     if (!endpoint?.status) return undefined;
-    if (endpoint.status.current.uid === ctx.pod.uid || ctx.identity.fixed) return endpoint;
-    ctx.log.info({ staleUid: endpoint.status.current.uid }, 'releasing the addresses of an earlier pod with the same name');
-    await this.#fixed.releaseEndpoint(endpoint);
+    if (endpoint.status.current.uid === ctx.pod.uid) return endpoint;
+    if (ctx.identity.fixed && !(await this.#candidatesChanged(ctx, endpoint))) return endpoint;
+    const why = ctx.identity.fixed ? 'pool candidates changed: the fixed IP moves to a new address' : 'releasing the addresses of an earlier pod with the same name';
+    ctx.log.info({ staleUid: endpoint.status.current.uid }, why);
+    if (ctx.identity.fixed) {
+      await this.#fixed.releaseEndpoint(endpoint);
+    } else {
+      // One update replaces the earlier pod's endpoint later (no delete + create).
+      await this.#fixed.releaseRecords(endpoint);
+      ctx.takeOverUid = endpoint.status.current.uid;
+    }
     return undefined;
   }
 
@@ -170,30 +195,22 @@ export class Allocator {
     });
   }
 
-  async #allocateNic(ctx: Context, plan: NicPlan): Promise<IPAllocationDetail> {
+  /**
+   * Resolves, filters and orders the pools of every NIC and family. Everything that can reject
+   * the request (annotations, Multus networks, filters) throws here, before any write.
+   */
+  async #choose(ctx: Context, plans: NicPlan[]): Promise<NicChoice[]> {
     const [namespace, node] = await Promise.all([this.#d.view.namespace(ctx.pod.namespace), this.#d.view.node(ctx.input.node)]);
-    const families = ([4, 6] as const).filter((v) => (v === 4 ? plan.ipv4 : plan.ipv6).length > 0 || plan.source === 'cluster-default');
-    const detail: IPAllocationDetail = { interface: plan.nic, cleanGateway: plan.cleanGateway, vlan: 0 };
-    const results = await Promise.all(
-      families.map((version) =>
-        this.#allocateFamily(ctx, plan, version, {
-          namespace: namespaceFacts(namespace, ctx.pod.namespace),
-          node: nodeFacts(node, ctx.input.node),
-        }),
-      ),
-    );
-    for (const r of results.filter((x): x is AllocatedIp => x !== undefined)) {
-      if (r.version === 4) Object.assign(detail, { ipv4: r.address, ipv4Pool: r.pool, ...(r.gateway ? { ipv4Gateway: r.gateway } : {}) });
-      else Object.assign(detail, { ipv6: r.address, ipv6Pool: r.pool, ...(r.gateway ? { ipv6Gateway: r.gateway } : {}) });
-    }
-    if (!detail.ipv4 && !detail.ipv6) throw new SpiderpoolError('NO_AVAILABLE_POOL', `no pool of an enabled IP family for ${plan.nic}`);
-    return detail;
+    const facts = { namespace: namespaceFacts(namespace, ctx.pod.namespace), node: nodeFacts(node, ctx.input.node) };
+    await this.#cacheNamedPools(plans);
+    return plans.map((plan) => ({
+      plan,
+      families: this.#families(plan).map((version) => ({ version, pools: this.#poolsOf(ctx, plan, version, facts) })),
+    }));
   }
 
-  /** Tries the ordered pools of one family until one has a free address. */
-  async #allocateFamily(ctx: Context, plan: NicPlan, version: 4 | 6, facts: { namespace: NamespaceFacts; node: NodeFacts }): Promise<AllocatedIp | undefined> {
-    if (plan.source === 'cluster-default' && !(version === 4 ? this.#d.settings.enableIPv4 : this.#d.settings.enableIPv6)) return undefined;
-    const pools = choosePools(this.#d.pools.all(), {
+  #poolsOf(ctx: Context, plan: NicPlan, version: 4 | 6, facts: { namespace: NamespaceFacts; node: NodeFacts }): PoolFacts[] {
+    return choosePools(this.#d.pools.all(), {
       version,
       nic: plan.nic,
       patterns: version === 4 ? plan.ipv4 : plan.ipv6,
@@ -204,16 +221,60 @@ export class Allocator {
       multusNetwork: this.#multus(ctx, plan.nic),
       settings: this.#d.settings,
     });
+  }
+
+  /**
+   * The families a NIC gets addresses of: those its plan names; for the cluster default, each
+   * enabled family that has a default pool (a single-stack cluster has defaults of one family).
+   */
+  #families(plan: NicPlan): Array<4 | 6> {
+    if (plan.source !== 'cluster-default') return ([4, 6] as const).filter((v) => (v === 4 ? plan.ipv4 : plan.ipv6).length > 0);
+    const enabled = ([4, 6] as const).filter((v) => (v === 4 ? this.#d.settings.enableIPv4 : this.#d.settings.enableIPv6));
+    const defaults = this.#d.pools.all().filter((p) => p.spec.default);
+    const families = enabled.filter((v) => defaults.some((p) => poolFacts(p).ipVersion === v));
+    if (families.length === 0) {
+      throw new SpiderpoolError(
+        'NO_AVAILABLE_POOL',
+        `no pool selection rules of any type are specified for ${plan.nic}: no pool annotation, no netconf default pools and no SpiderIPPool with spec.default of an enabled IP family`,
+      );
+    }
+    return families;
+  }
+
+  /** A pool created a moment ago may not be in the watch cache yet: named pools missing there are read live. */
+  async #cacheNamedPools(plans: NicPlan[]): Promise<void> {
+    const names = new Set(plans.flatMap((p) => [...p.ipv4, ...p.ipv6]).filter((n) => !isWildcard(n) && !this.#d.pools.cached(n)));
+    await Promise.all(
+      [...names].map((name) =>
+        this.#d.pools.fetch(name).catch((err: unknown) => {
+          if (!isSpiderpoolError(err, 'NOT_FOUND')) throw err;
+        }),
+      ),
+    );
+  }
+
+  async #allocateNic(ctx: Context, { plan, families }: NicChoice): Promise<IPAllocationDetail> {
+    const detail: IPAllocationDetail = { interface: plan.nic, cleanGateway: plan.cleanGateway, vlan: 0 };
+    const results = await Promise.all(families.map(({ version, pools }) => this.#allocateFamily(ctx, { nic: plan.nic, version, pools })));
+    for (const r of results) {
+      if (r.version === 4) Object.assign(detail, { ipv4: r.address, ipv4Pool: r.pool, ...(r.gateway ? { ipv4Gateway: r.gateway } : {}) });
+      else Object.assign(detail, { ipv6: r.address, ipv6Pool: r.pool, ...(r.gateway ? { ipv6Gateway: r.gateway } : {}) });
+    }
+    return detail;
+  }
+
+  /** Tries the ordered pools of one family until one has a free address. */
+  async #allocateFamily(ctx: Context, o: { nic: string; version: 4 | 6; pools: PoolFacts[] }): Promise<AllocatedIp> {
     const exhausted: string[] = [];
-    for (const pool of pools) {
+    for (const pool of o.pools) {
       const result = await this.#d.committer.submit(pool.name, {
         kind: 'allocate',
-        record: { pod: `${ctx.pod.namespace}/${ctx.pod.name}`, podUid: ctx.pod.uid, containerID: ctx.input.containerId, nic: plan.nic, node: ctx.input.node, ...(ctx.identity.fixed ? { ownerKind: ctx.identity.owner.ownerKind } : {}) },
+        record: { pod: ctx.identity.recordPod, podUid: ctx.pod.uid, containerID: ctx.input.containerId, nic: o.nic, node: ctx.input.node, ...(ctx.identity.fixed ? { ownerKind: ctx.identity.owner.ownerKind } : {}) },
       });
-      if ('ip' in result) return this.#describe(pool.name, version, plan.nic, result.ip);
+      if ('ip' in result) return this.#describe(pool.name, o.version, o.nic, result.ip);
       exhausted.push(`${pool.name}: ${'exhausted' in result ? result.exhausted : 'refused'}`);
     }
-    throw new SpiderpoolError('IP_USED_OUT', `IPv${version} IPPools of ${plan.nic} have no free address: ${exhausted.join('; ')}`);
+    throw new SpiderpoolError('IP_USED_OUT', `IPv${o.version} IPPools of ${o.nic} have no free address: ${exhausted.join('; ')}`);
   }
 
   #describe(poolName: string, version: 4 | 6, nic: string, ip: string): AllocatedIp {
@@ -223,13 +284,19 @@ export class Allocator {
   }
 
   async #output(ctx: Context, endpoint: EndpointObject): Promise<AllocateOutput> {
-    const routesText = ctx.pod.annotations[Annotations.ROUTES];
-    const nicText = ctx.pod.annotations[Annotations.DEFAULT_ROUTE_NIC];
-    const annotationRoutes = routesText ? parseRoutesAnnotation(routesText) : [];
-    const defaultRouteNic = nicText ? parseDefaultRouteNic(nicText) : undefined;
     const out = endpointToOutput(endpoint);
-    const { routes, unattached } = await routesFor({ pools: this.#d.pools, view: this.#d.view, endpoint, annotationRoutes, defaultRouteNic });
+    const { routes, unattached } = await routesFor({ pools: this.#d.pools, view: this.#d.view, endpoint, ...ctx.routing });
     if (unattached.length > 0) ctx.log.warn({ unattached }, 'routes annotation entries match no NIC subnet; dropped');
     return { ips: out, routes };
   }
+}
+
+/** `ipam.spidernet.io/routes` and `…/default-route-nic`; INVALID_INPUT naming the annotation. */
+function parseRouting(annotations: Readonly<Record<string, string>>): Context['routing'] {
+  const routesText = annotations[Annotations.ROUTES];
+  const nicText = annotations[Annotations.DEFAULT_ROUTE_NIC];
+  return {
+    annotationRoutes: routesText ? parseRoutesAnnotation(routesText) : [],
+    defaultRouteNic: nicText ? parseDefaultRouteNic(nicText) : undefined,
+  };
 }

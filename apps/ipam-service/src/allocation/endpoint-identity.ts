@@ -7,6 +7,11 @@ export interface EndpointIdentity {
   owner: EndpointOwner;
   /** StatefulSet or KubeVirt: the address outlives the pod and follows its successor. */
   fixed: boolean;
+  /**
+   * The `pod` key of this pod's pool records: `namespace/name` of the pod, or of the VM for
+   * KubeVirt (as upstream), so that the next launcher pod, with another name, may take them over.
+   */
+  recordPod: string;
 }
 
 /**
@@ -19,6 +24,7 @@ export function endpointIdentity(pod: PodFacts, node: string, settings: IpamSett
   const statefulSet = pod.owner.kind === 'StatefulSet' && settings.enableStatefulSet;
   return {
     fixed: kubevirt || statefulSet,
+    recordPod: `${pod.namespace}/${kubevirt ? pod.owner.name : pod.name}`,
     owner: {
       namespace: pod.namespace,
       name: kubevirt ? pod.owner.name : pod.name,

@@ -40,19 +40,24 @@ export class EndpointStore {
    * endpoint that still belongs to another (stateless) pod UID is handed back as `stale` for
    * the caller to release first. Fixed-IP endpoints are taken over by the new UID.
    */
-  async upsert(owner: EndpointOwner, nics: IPAllocationDetail[], fixed: boolean): Promise<{ endpoint: EndpointObject } | { stale: EndpointObject }> {
-    let tryCreate = !this.#view.endpoint(owner.namespace, owner.name);
+  async upsert(owner: EndpointOwner, nics: IPAllocationDetail[], fixed: boolean, takeOverUid?: string): Promise<{ endpoint: EndpointObject } | { stale: EndpointObject }> {
+    // Start from the cache: an update against a stale resourceVersion just costs one retry.
+    let current: EndpointObject | undefined = this.#view.endpoint(owner.namespace, owner.name);
+    let tryCreate = !current;
     for (let attempt = 0; attempt < 8; attempt++) {
       if (tryCreate) {
         const created = await this.#create(owner, nics);
         if (created) return { endpoint: created };
       }
-      const current = await this.#client.find<EndpointObject>(Resources.endpoints, owner.name, owner.namespace);
+      current ??= await this.#client.find<EndpointObject>(Resources.endpoints, owner.name, owner.namespace);
       tryCreate = !current;
       if (!current) continue;
-      if (!fixed && current.status?.current.uid !== owner.podUid) return { stale: current };
-      const updated = await this.#merge(owner, nics, current);
+      const currentUid = current.status?.current.uid;
+      const takeOver = !fixed && currentUid !== owner.podUid && currentUid === takeOverUid;
+      if (!fixed && currentUid !== owner.podUid && !takeOver) return { stale: current };
+      const updated = await this.#merge(owner, nics, takeOver ? { ...current, metadata: { ...current.metadata, ownerReferences: podOwner(owner) }, status: undefined } : current);
       if (updated) return { endpoint: updated };
+      current = undefined;
     }
     throw new SpiderpoolError('CONFLICT', `endpoint ${owner.namespace}/${owner.name} kept changing; retry`, { retryable: true });
   }
@@ -86,23 +91,90 @@ export class EndpointStore {
     }
   }
 
-  /** Removes the finalizer, then deletes — only if the endpoint still belongs to `podUid`. */
+  /**
+   * Removes the finalizer, then deletes — only while the endpoint still belongs to `podUid`.
+   * A DEL and the ADD of a same-name successor may race here; a lost update is re-read.
+   */
   async remove(namespace: string, name: string, podUid: string): Promise<void> {
-    const current = await this.#client.find<EndpointObject>(Resources.endpoints, name, namespace);
-    if (!current || current.status?.current.uid !== podUid) return;
-    if (current.metadata?.finalizers?.includes(FINALIZER)) {
-      const finalizers = current.metadata.finalizers.filter((f) => f !== FINALIZER);
-      await this.#client.update<EndpointObject>(Resources.endpoints, { ...current, metadata: { ...current.metadata, finalizers } });
+    if (await this.#removeFromCache(namespace, name, podUid)) return;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const current = await this.#client.find<EndpointObject>(Resources.endpoints, name, namespace);
+      if (!current || current.status?.current.uid !== podUid) return;
+      if (await this.#dropFinalizer(current)) {
+        await this.#client.delete(Resources.endpoints, name, namespace, current.metadata?.uid ? { uid: current.metadata.uid } : {}).catch(ignoreGone);
+        return;
+      }
     }
-    await this.#client.delete(Resources.endpoints, name, namespace, current.metadata?.uid ? { uid: current.metadata?.uid } : {}).catch((err: unknown) => {
-      if (!isSpiderpoolError(err, 'NOT_FOUND') && !isSpiderpoolError(err, 'CONFLICT')) throw err;
-    });
+    throw new SpiderpoolError('CONFLICT', `endpoint ${namespace}/${name} kept changing while being removed; retry`, { retryable: true });
+  }
+
+  /** Drops one NIC's entry (its addresses were released); the endpoint stays for the other NICs. */
+  async removeNic(o: { namespace: string; name: string; podUid: string; nic: string }): Promise<void> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const current = await this.#client.find<EndpointObject>(Resources.endpoints, o.name, o.namespace);
+      const status = current?.status;
+      if (!current || !status || status.current.uid !== o.podUid) return;
+      const ips = status.current.ips.filter((n) => n.interface !== o.nic);
+      try {
+        this.#observe(await this.#client.update<EndpointObject>(Resources.endpoints, { ...current, status: { ...status, current: { ...status.current, ips } } }));
+        return;
+      } catch (err) {
+        if (isSpiderpoolError(err, 'NOT_FOUND')) return;
+        if (!isSpiderpoolError(err, 'CONFLICT')) throw err;
+      }
+    }
+    throw new SpiderpoolError('CONFLICT', `endpoint ${o.namespace}/${o.name} kept changing while dropping ${o.nic}; retry`, { retryable: true });
+  }
+
+  /**
+   * The cheap path: one JSON patch that removes the finalizer only if the endpoint still
+   * belongs to `podUid` (a `test` operation), then the delete. False when the cache was wrong.
+   */
+  async #removeFromCache(namespace: string, name: string, podUid: string): Promise<boolean> {
+    const cached = this.#view.endpoint(namespace, name);
+    const index = cached?.metadata?.finalizers?.indexOf(FINALIZER) ?? -1;
+    if (!cached || cached.status?.current.uid !== podUid || index < 0) return false;
+    try {
+      const patched = await this.#client.jsonPatch<EndpointObject>(Resources.endpoints, name, [
+        { op: 'test', path: '/status/current/uid', value: podUid },
+        { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER },
+        { op: 'remove', path: `/metadata/finalizers/${index}` },
+      ], namespace);
+      await this.#client.delete(Resources.endpoints, name, namespace, patched.metadata?.uid ? { uid: patched.metadata.uid } : {}).catch(ignoreGone);
+      return true;
+    } catch (err) {
+      if (isSpiderpoolError(err, 'INVALID_INPUT') || isSpiderpoolError(err, 'CONFLICT')) return false;
+      if (isSpiderpoolError(err, 'NOT_FOUND')) return true;
+      throw err;
+    }
+  }
+
+  /** True when the finalizer is gone (or was never there); false when another writer won. */
+  async #dropFinalizer(current: EndpointObject): Promise<boolean> {
+    if (!current.metadata?.finalizers?.includes(FINALIZER)) return true;
+    const finalizers = current.metadata.finalizers.filter((f) => f !== FINALIZER);
+    try {
+      await this.#client.update<EndpointObject>(Resources.endpoints, { ...current, metadata: { ...current.metadata, finalizers } });
+      return true;
+    } catch (err) {
+      if (isSpiderpoolError(err, 'NOT_FOUND')) return true;
+      if (isSpiderpoolError(err, 'CONFLICT')) return false;
+      throw err;
+    }
   }
 
   #observe(endpoint: EndpointObject): EndpointObject {
     this.#view.endpoints.observe(endpoint);
     return endpoint;
   }
+}
+
+function podOwner(owner: EndpointOwner): Array<{ apiVersion: string; kind: string; name: string; uid: string }> {
+  return [{ apiVersion: 'v1', kind: 'Pod', name: owner.podName, uid: owner.podUid }];
+}
+
+function ignoreGone(err: unknown): void {
+  if (!isSpiderpoolError(err, 'NOT_FOUND') && !isSpiderpoolError(err, 'CONFLICT')) throw err;
 }
 
 function newEndpoint(owner: EndpointOwner, nics: IPAllocationDetail[]): EndpointObject {
@@ -113,9 +185,7 @@ function newEndpoint(owner: EndpointOwner, nics: IPAllocationDetail[]): Endpoint
       name: owner.name,
       namespace: owner.namespace,
       finalizers: [FINALIZER],
-      ...(owner.ownedByPod
-        ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: owner.podName, uid: owner.podUid }] }
-        : {}),
+      ...(owner.ownedByPod ? { ownerReferences: podOwner(owner) } : {}),
     },
     status: {
       current: { uid: owner.podUid, node: owner.node, ips: nics },

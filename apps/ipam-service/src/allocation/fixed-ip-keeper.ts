@@ -21,22 +21,18 @@ export class FixedIpKeeper {
   }
 
   /** The answer from recorded addresses, or undefined when this NIC must be allocated. */
-  async reuse(ctx: Context, endpoint: EndpointObject, candidatesChanged: () => Promise<boolean>): Promise<AllocateOutput | undefined> {
+  async reuse(ctx: Context, endpoint: EndpointObject): Promise<AllocateOutput | undefined> {
     const status = endpoint.status;
     if (!status) return undefined;
     const samePod = status.current.uid === ctx.pod.uid;
-    if (!samePod && (await candidatesChanged())) {
-      ctx.log.info({ previousUid: status.current.uid }, 'pool candidates changed: fixed IP moves to a new address');
-      await this.releaseEndpoint(endpoint);
-      return undefined;
-    }
     const nic = status.current.ips.find((n) => n.interface === ctx.input.nic);
     if (!nic) {
       if (!samePod) await this.#rehomeAll(ctx, endpoint);
       return undefined;
     }
     const refreshed = samePod ? await this.#refresh(ctx, endpoint, nic) : await this.#rehomeAll(ctx, endpoint);
-    const { routes } = await routesFor({ pools: this.#d.pools, view: this.#d.view, endpoint: refreshed, annotationRoutes: [], defaultRouteNic: undefined });
+    // The same routes as the first ADD gave: pool routes, default route, routes annotations.
+    const { routes } = await routesFor({ pools: this.#d.pools, view: this.#d.view, endpoint: refreshed, ...ctx.routing });
     ctx.log.info({ reusedUid: status.current.uid }, 'addresses re-used from the endpoint');
     return { ips: endpointToOutput(refreshed), routes };
   }
@@ -78,11 +74,34 @@ export class FixedIpKeeper {
 
   /** Releases every address the endpoint records for its pod UID, then removes the endpoint. */
   async releaseEndpoint(endpoint: EndpointObject): Promise<Array<{ pool: string; ip: string }>> {
+    const released = await this.releaseRecords(endpoint);
+    await this.#d.endpoints.remove(endpoint.metadata?.namespace ?? '', endpoint.metadata?.name ?? '', endpoint.status?.current.uid ?? '');
+    return released;
+  }
+
+  /** Releases the pool records the endpoint lists, each only if still owned by its pod UID. */
+  async releaseRecords(endpoint: EndpointObject): Promise<Array<{ pool: string; ip: string }>> {
     const status = endpoint.status;
     if (!status) return [];
-    const uid = status.current.uid;
+    const released = await this.#releaseRecorded(status.current.uid, status.current.ips);
+    await this.#d.endpoints.remove(endpoint.metadata?.namespace ?? '', endpoint.metadata?.name ?? '', status.current.uid);
+    return released;
+  }
+
+  /** Releases one NIC's addresses and drops its entry; the pod's other NICs keep theirs. */
+  async releaseNic(endpoint: EndpointObject, nic: string): Promise<Array<{ pool: string; ip: string }>> {
+    const status = endpoint.status;
+    const entry = status?.current.ips.find((n) => n.interface === nic);
+    if (!status || !entry) return [];
+    const released = await this.#releaseRecorded(status.current.uid, [entry]);
+    await this.#d.endpoints.removeNic({ namespace: endpoint.metadata?.namespace ?? '', name: endpoint.metadata?.name ?? '', podUid: status.current.uid, nic });
+    return released;
+  }
+
+  /** Frees the addresses of these endpoint entries, each only while `uid` still holds it. */
+  async #releaseRecorded(uid: string, nics: IPAllocationDetail[]): Promise<Array<{ pool: string; ip: string }>> {
     const byPool = new Map<string, string[]>();
-    for (const nic of status.current.ips) {
+    for (const nic of nics) {
       for (const [address, pool] of [[nic.ipv4, nic.ipv4Pool], [nic.ipv6, nic.ipv6Pool]] as const) {
         if (address && pool) byPool.set(pool, [...(byPool.get(pool) ?? []), address.split('/')[0] ?? '']);
       }
@@ -94,7 +113,6 @@ export class FixedIpKeeper {
           .then((r) => ('released' in r ? r.released.map((ip) => ({ pool, ip })) : []), ignoreMissingPool),
       ),
     );
-    await this.#d.endpoints.remove(endpoint.metadata?.namespace ?? '', endpoint.metadata?.name ?? '', uid);
     return released.flat();
   }
 
@@ -104,7 +122,7 @@ export class FixedIpKeeper {
 
   #record(ctx: Context, nic: string) {
     return {
-      pod: `${ctx.pod.namespace}/${ctx.pod.name}`,
+      pod: ctx.identity.recordPod,
       podUid: ctx.pod.uid,
       containerID: ctx.input.containerId,
       nic,

@@ -37,7 +37,7 @@ export async function collectNode(deps: { pools: PoolStore; releaser: Releaser; 
   const released: Array<{ pool: string; ip: string; record: AllocationRecord }> = [];
   for (const c of candidates.values()) {
     const [namespace = '', podName = ''] = c.pod.split('/');
-    const out = await deps.releaser.release({ namespace, podName, podUid: c.podUid, nic: '', reason: 'cni-gc', expected: c.records });
+    const out = await deps.releaser.release({ namespace, podName, podUid: c.podUid, nic: '', allInterfaces: true, reason: 'cni-gc', expected: c.records });
     const freed = new Set(out.released.map((r) => `${r.pool}/${r.ip}`));
     released.push(...c.detail.filter((d) => freed.has(`${d.pool}/${d.ip}`)));
     if (out.kept) deps.logger.info({ pod: c.pod, podUid: c.podUid, reason: out.keptReason }, 'CNI GC kept addresses');

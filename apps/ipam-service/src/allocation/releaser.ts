@@ -15,6 +15,8 @@ export interface ReleaseInput {
   podName: string;
   podUid: string;
   nic: string;
+  /** Every NIC of the pod; otherwise only `nic` (the endpoint stays for the other NICs). */
+  allInterfaces: boolean;
   reason: 'cni-del' | 'add-rollback' | 'gc' | 'cni-gc';
   /** GC: exactly these records, each only if the pool still records it for `podUid`. */
   expected: Array<{ pool: string; ip: string }>;
@@ -65,7 +67,8 @@ export class Releaser {
       const reason = await this.#stillValidFixedIp(endpoint);
       if (reason) return kept(reason);
     }
-    const released = await this.#d.keeper.releaseEndpoint(endpoint);
+    const otherNics = endpoint.status.current.ips.some((n) => n.interface !== input.nic);
+    const released = input.allInterfaces || !otherNics ? await this.#d.keeper.releaseEndpoint(endpoint) : await this.#d.keeper.releaseNic(endpoint, input.nic);
     this.#d.logger.info({ pod: `${input.namespace}/${input.podName}`, podUid, released, reason: input.reason }, 'released');
     return { released, kept: false, keptReason: '' };
   }
@@ -73,7 +76,14 @@ export class Releaser {
   async #endpointOf(input: ReleaseInput, pod: V1Pod | undefined): Promise<EndpointObject | undefined> {
     const vmi = pod?.metadata?.ownerReferences?.find((o) => o.kind === 'VirtualMachineInstance');
     const name = vmi && this.#d.settings.enableKubevirtStaticIP ? vmi.name : input.podName;
-    return this.#d.view.liveEndpoint(input.namespace, name);
+    // The cache is safe here: releases are guarded by the record's pod UID and the endpoint's
+    // removal re-checks its UID on the server; a miss falls back to the live API.
+    const endpoint = this.#d.view.endpoint(input.namespace, name) ?? (await this.#d.view.liveEndpoint(input.namespace, name));
+    if (endpoint || pod || !input.podUid) return endpoint;
+    // The pod is gone, and with it the owner reference that named a KubeVirt VM's endpoint:
+    // look the endpoint up by the pod UID it records (cache), then read it live.
+    const owned = this.#d.view.endpoints.list().find((e) => e.metadata?.namespace === input.namespace && e.status?.current.uid === input.podUid);
+    return owned?.metadata?.name ? this.#d.view.liveEndpoint(input.namespace, owned.metadata.name) : undefined;
   }
 
   /** Why a fixed IP must stay, or undefined when it may go. */

@@ -70,7 +70,13 @@ export function toReleaseInput(req: ReleaseRequest): ReleaseInput {
   });
   if (reason === 'gc' && !req.pod?.uid) throw invalidInput('pod.uid', req.pod?.uid, 'is required for a GC release (ownership guard)');
   const wholePod = req.allInterfaces || reason !== 'cni-del';
-  return { ...pod(req.pod), nic: wholePod && !req.attachment?.interface ? '' : nic('attachment.interface', req.attachment?.interface), reason, expected };
+  return {
+    ...pod(req.pod),
+    nic: wholePod && !req.attachment?.interface ? '' : nic('attachment.interface', req.attachment?.interface),
+    allInterfaces: wholePod,
+    reason,
+    expected,
+  };
 }
 
 export function toCheckInput(req: CheckRequest): { namespace: string; podName: string; podUid: string; nic: string } {
