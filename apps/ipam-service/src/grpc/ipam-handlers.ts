@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { toSpiderpoolError } from '@spiderpool/errors';
 import type { MethodsOf, ServiceHandlers } from '@spiderpool/grpc-kit';
+import { matchWildcard } from '@spiderpool/ipam-domain';
 import { IpVersion, type IpamService } from '@spiderpool/proto';
 import type { HealthRegistry } from '@spiderpool/service-runtime';
 import type { AllocatedIp } from '../allocation/allocation-types.ts';
@@ -97,8 +98,8 @@ export function createIpamHandlers(d: HandlerDeps): IpamHandlers {
     status: async (req) => {
       const report = await d.health.readiness();
       const failing = Object.entries(report.checks).filter(([, c]) => !c.ok);
-      const wanted = new Set(req.pools);
-      const pools = summarisePools(d.pools).filter((p) => wanted.size === 0 || wanted.has(p.name));
+      // Names or wildcards, as the request documents; none means every pool.
+      const pools = summarisePools(d.pools).filter((p) => req.pools.length === 0 || req.pools.some((pattern) => matchWildcard(pattern, p.name)));
       return {
         ready: report.ready,
         reason: failing.map(([name, c]) => `${name}: ${c.reason ?? 'not ready'}`).join('; '),
