@@ -192,7 +192,10 @@ describe('KubeVirt', () => {
     await forceDelete(first.metadata.name);
     const second = await launcher(pool, vmi.metadata.uid);
     expect(ipOf(await svc.allocate(addRequest(second, node)))).toBe(ip);
-    expect([...(await poolRecords(pool)).records.values()]).toEqual([expect.objectContaining({ podUid: second.metadata.uid, ownerKind: 'VirtualMachineInstance' })]);
+    expect([...(await poolRecords(pool)).records.values()]).toEqual([expect.objectContaining({ pod: `${ns}/vm1`, podUid: second.metadata.uid, ownerKind: 'VirtualMachineInstance' })]);
+    // CNI CHECK of the launcher pod finds the VM's endpoint.
+    const check = await svc.check({ pod: addRequest(second, node).pod, attachment: addRequest(second, node).attachment, node });
+    expect(check.ips.map((c) => c.address)).toEqual([`${ip}/24`]);
     // The first launcher's UID no longer owns anything: its DEL frees nothing.
     expect((await svc.release(delRequest(first, node))).released).toEqual([]);
     expect((await poolRecords(pool)).records.size).toBe(1);

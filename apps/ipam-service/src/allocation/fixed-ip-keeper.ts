@@ -83,9 +83,7 @@ export class FixedIpKeeper {
   async releaseRecords(endpoint: EndpointObject): Promise<Array<{ pool: string; ip: string }>> {
     const status = endpoint.status;
     if (!status) return [];
-    const released = await this.#releaseRecorded(status.current.uid, status.current.ips);
-    await this.#d.endpoints.remove(endpoint.metadata?.namespace ?? '', endpoint.metadata?.name ?? '', status.current.uid);
-    return released;
+    return this.#releaseRecorded(status.current.uid, status.current.ips);
   }
 
   /** Releases one NIC's addresses and drops its entry; the pod's other NICs keep theirs. */

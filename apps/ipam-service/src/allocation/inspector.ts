@@ -22,7 +22,9 @@ export async function checkAttachment(
   deps: { view: ClusterView; pools: PoolStore },
   input: { namespace: string; podName: string; podUid: string; nic: string },
 ): Promise<{ ips: AllocatedIp[]; routes: AllocatedRoute[] }> {
-  const endpoint = await deps.view.liveEndpoint(input.namespace, input.podName);
+  // A KubeVirt launcher pod's endpoint is named after its VM: found by the pod UID instead.
+  const byName = await deps.view.liveEndpoint(input.namespace, input.podName);
+  const endpoint = byName ?? (input.podUid ? await deps.view.liveEndpointOfPodUid(input.namespace, input.podUid) : undefined);
   const uid = endpoint?.status?.current.uid;
   if (!endpoint || (input.podUid && uid !== input.podUid)) {
     throw new SpiderpoolError('NOT_FOUND', `no addresses are recorded for pod ${input.namespace}/${input.podName} (uid ${input.podUid || 'any'})`);

@@ -67,10 +67,15 @@ export class Releaser {
       const reason = await this.#stillValidFixedIp(endpoint);
       if (reason) return kept(reason);
     }
-    const otherNics = endpoint.status.current.ips.some((n) => n.interface !== input.nic);
-    const released = input.allInterfaces || !otherNics ? await this.#d.keeper.releaseEndpoint(endpoint) : await this.#d.keeper.releaseNic(endpoint, input.nic);
+    const released = await this.#releaseFrom(endpoint, input);
     this.#d.logger.info({ pod: `${input.namespace}/${input.podName}`, podUid, released, reason: input.reason }, 'released');
     return { released, kept: false, keptReason: '' };
+  }
+
+  /** The whole endpoint, or only the named NIC while the pod has others (DEL of one attachment). */
+  #releaseFrom(endpoint: EndpointObject, input: ReleaseInput): Promise<Array<{ pool: string; ip: string }>> {
+    const otherNics = (endpoint.status?.current.ips ?? []).some((n) => n.interface !== input.nic);
+    return input.allInterfaces || !otherNics ? this.#d.keeper.releaseEndpoint(endpoint) : this.#d.keeper.releaseNic(endpoint, input.nic);
   }
 
   async #endpointOf(input: ReleaseInput, pod: V1Pod | undefined): Promise<EndpointObject | undefined> {
@@ -80,10 +85,8 @@ export class Releaser {
     // removal re-checks its UID on the server; a miss falls back to the live API.
     const endpoint = this.#d.view.endpoint(input.namespace, name) ?? (await this.#d.view.liveEndpoint(input.namespace, name));
     if (endpoint || pod || !input.podUid) return endpoint;
-    // The pod is gone, and with it the owner reference that named a KubeVirt VM's endpoint:
-    // look the endpoint up by the pod UID it records (cache), then read it live.
-    const owned = this.#d.view.endpoints.list().find((e) => e.metadata?.namespace === input.namespace && e.status?.current.uid === input.podUid);
-    return owned?.metadata?.name ? this.#d.view.liveEndpoint(input.namespace, owned.metadata.name) : undefined;
+    // The pod is gone, and with it the owner reference that named a KubeVirt VM's endpoint.
+    return this.#d.view.liveEndpointOfPodUid(input.namespace, input.podUid);
   }
 
   /** Why a fixed IP must stay, or undefined when it may go. */

@@ -62,6 +62,15 @@ export class ClusterView {
   }
 
   /**
+   * The endpoint recording this pod UID, found through the cache and read live. For when the
+   * name does not lead there: a KubeVirt endpoint is named after the VM, not the launcher pod.
+   */
+  async liveEndpointOfPodUid(namespace: string, podUid: string): Promise<Obj<SpiderEndpoint> | undefined> {
+    const cached = this.endpoints.list().find((e) => e.metadata?.namespace === namespace && e.status?.current.uid === podUid);
+    return cached?.metadata?.name ? this.liveEndpoint(namespace, cached.metadata.name) : undefined;
+  }
+
+  /**
    * The pod's top controller: Pod→ReplicaSet→Deployment and Job→CronJob are followed, any
    * other owner kind (StatefulSet, VirtualMachineInstance, third-party) is used as is.
    */
