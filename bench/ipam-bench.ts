@@ -63,7 +63,8 @@ async function ceiling(k: KubeClient, ns: string): Promise<RunStats> {
   return stats;
 }
 
-async function createPods(ns: string, nodes: string[], pool: string, count: number, prefix: string): Promise<PodObject[]> {
+async function createPods(o: { ns: string; nodes: string[]; pool: string; count: number; prefix: string }): Promise<PodObject[]> {
+  const { ns, nodes, pool, count, prefix } = o;
   const pods: PodObject[] = new Array(count);
   const annotations = { 'ipam.spidernet.io/ippool': JSON.stringify({ ipv6: [pool] }) };
   const r = await runBounded(count, CONCURRENCY, async (i) => {
@@ -96,14 +97,14 @@ async function main(): Promise<void> {
     const ceil = await ceiling(k, ns);
     row('ceiling (endpoint creates)', ceil);
 
-    const pods = await createPods(ns, nodes, hot, PODS, 'web');
+    const pods = await createPods({ ns, nodes, pool: hot, count: PODS, prefix: 'web' });
     const m0 = await scrape(svc);
     const first = await runBounded(PODS, CONCURRENCY, (i) => client(i).allocate(addRequest(pods[i] as PodObject, pods[i]?.metadata.name ? nodes[i % NODES] ?? '' : '')));
     const m1 = await scrape(svc);
     row('first creation', first, `   conflicts ${m1.conflicts - m0.conflicts}   status writes/alloc ${((m1.writes - m0.writes) / PODS).toFixed(3)}`);
 
     await Promise.all(pods.map((p) => deletePod(ns, p.metadata.name)));
-    const again = await createPods(ns, nodes, hot, PODS, 'web');
+    const again = await createPods({ ns, nodes, pool: hot, count: PODS, prefix: 'web' });
     const m2 = await scrape(svc);
     const recreate = await runBounded(PODS, CONCURRENCY, async (i) => {
       const node = nodes[i % NODES] ?? '';
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
 
     const big = await createPool({ subnet: '2001:db8:2::/64', ips: ['2001:db8:2::1-2001:db8:2::ffff'] }, 'bench-big');
     const extra = Math.max(0, HELD - PODS);
-    const bigPods = await createPods(ns, nodes, big, extra, 'big');
+    const bigPods = await createPods({ ns, nodes, pool: big, count: extra, prefix: 'big' });
     const held = await runBounded(extra, CONCURRENCY, (i) => client(i).allocate(addRequest(bigPods[i] as PodObject, nodes[i % NODES] ?? '')));
     row(`fill to ${HELD} held`, held);
     const rss = svc.map((s) => rssPeakMiB(s.process.pid));

@@ -58,12 +58,12 @@ describe.each(['ipam-service', 'webhook-service', 'gc-service', 'node-agent'])('
 });
 
 describe('main endpoints', () => {
-  it('ipam-service answers IpamService.Status over gRPC and refuses what it does not serve yet', async () => {
+  it('ipam-service answers IpamService.Status over gRPC and rejects a malformed Allocate', async () => {
     const client = createGrpcClient(IpamService, stack.ipamAddress, { defaultDeadlineMs: 5_000 });
     try {
       const status = await client.status({});
       expect(status.ready).toBe(true);
-      await expect(client.allocate({})).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+      await expect(client.allocate({})).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'pod.namespace' });
     } finally {
       client.close();
     }

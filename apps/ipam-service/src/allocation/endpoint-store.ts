@@ -53,6 +53,14 @@ export class EndpointStore {
       tryCreate = !current;
       if (!current) continue;
       const currentUid = current.status?.current.uid;
+      if (current.metadata?.deletionTimestamp && currentUid !== owner.podUid && (fixed || currentUid === takeOverUid)) {
+        // Being deleted (its owner pod is gone): a deletion cannot be undone, so finish it
+        // (drop the finalizer) and create the endpoint afresh instead of taking it over.
+        await this.remove(owner.namespace, owner.name, currentUid ?? '');
+        current = undefined;
+        tryCreate = true;
+        continue;
+      }
       const takeOver = !fixed && currentUid !== owner.podUid && currentUid === takeOverUid;
       if (!fixed && currentUid !== owner.podUid && !takeOver) return { stale: current };
       const updated = await this.#merge(owner, nics, takeOver ? { ...current, metadata: { ...current.metadata, ownerReferences: podOwner(owner) }, status: undefined } : current);
