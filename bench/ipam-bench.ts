@@ -34,14 +34,46 @@ const HELD = Number(values.held);
 const NODES = Number(values.nodes);
 const say = (s = ''): boolean => process.stdout.write(`${s}\n`);
 
-async function scrape(svc: IpamProcess[]): Promise<{ conflicts: number; writes: number; ops: number }> {
+async function scrape(svc: IpamProcess[]): Promise<{ conflicts: number; writes: number; ops: number; waitSum: number; waitCount: number; allocSum: number; allocCount: number }> {
   const texts = await Promise.all(svc.map(async (s) => (await fetch(`http://127.0.0.1:${s.opsPort}/metrics`)).text()));
   const sum = (name: string): number => texts.reduce((acc, t) => acc + metricValue(t, name), 0);
   return {
     conflicts: sum('spiderpool_ipam_allocation_update_ippool_conflict_counts_total'),
     writes: sum('spiderpool_ipam_ippool_status_writes_total'),
     ops: sum('spiderpool_ipam_ippool_batched_operations_total'),
+    waitSum: sum('spiderpool_ipam_allocation_limit_duration_seconds_sum'),
+    waitCount: sum('spiderpool_ipam_allocation_limit_duration_seconds_count'),
+    allocSum: sum('spiderpool_ipam_allocation_duration_seconds_sum'),
+    allocCount: sum('spiderpool_ipam_allocation_duration_seconds_count'),
   };
+}
+
+/** Mean latency per verb+resource of ipam-service's Kubernetes API requests (since start). */
+async function apiLatencies(svc: IpamProcess[]): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${svc[0]?.opsPort}/metrics`)).text();
+  const sums = new Map<string, { sum: number; count: number }>();
+  for (const m of text.matchAll(/^spiderpool_ipam_k8s_request_duration_seconds_(sum|count)\{verb="([^"]+)",resource="([^"]+)",status="(\d+)"\} (\S+)$/gm)) {
+    const key = `${m[2]} ${m[3]} ${m[4]}`;
+    const e = sums.get(key) ?? { sum: 0, count: 0 };
+    if (m[1] === 'sum') e.sum += Number(m[5]);
+    else e.count += Number(m[5]);
+    sums.set(key, e);
+  }
+  return [...sums].map(([k, v]) => `${k} ${((v.sum / v.count) * 1000).toFixed(1)}×${v.count}`).join(', ');
+}
+
+/** CPU seconds (user + system) used so far by each named process. */
+function cpuSeconds(pids: Array<{ name: string; pid: number | undefined }>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const { name, pid } of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    out.set(name, (Number(fields[11]) + Number(fields[12])) / 100);
+  }
+  return out;
+}
+
+function cpuDelta(before: Map<string, number>, after: Map<string, number>, per: number): string {
+  return [...after].map(([name, v]) => `${name} ${(((v - (before.get(name) ?? 0)) * 1000) / per).toFixed(2)}`).join(', ');
 }
 
 function rssPeakMiB(pid: number | undefined): number {
@@ -94,24 +126,38 @@ async function main(): Promise<void> {
     say(`ipam-service benchmark: ${PODS} pods on ${NODES} nodes, one hot pool, ${CONCURRENCY} requests in flight, ${REPLICAS} replica(s), node ${process.version}`);
     say('');
 
+    const procs = [
+      ...testbed.controlPlane.pids.map((pid) => ({ name: readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), pid })),
+      ...svc.map((s, i) => ({ name: `ipam-service-${i}`, pid: s.process.pid })),
+    ];
+    const c0 = cpuSeconds(procs);
     const ceil = await ceiling(k, ns);
+    const c1 = cpuSeconds(procs);
     row('ceiling (endpoint creates)', ceil);
+    say(`    CPU ms per create: ${cpuDelta(c0, c1, PODS)}`);
 
     const pods = await createPods({ ns, nodes, pool: hot, count: PODS, prefix: 'web' });
     const m0 = await scrape(svc);
+    const c2 = cpuSeconds(procs);
     const first = await runBounded(PODS, CONCURRENCY, (i) => client(i).allocate(addRequest(pods[i] as PodObject, pods[i]?.metadata.name ? nodes[i % NODES] ?? '' : '')));
     const m1 = await scrape(svc);
     row('first creation', first, `   conflicts ${m1.conflicts - m0.conflicts}   status writes/alloc ${((m1.writes - m0.writes) / PODS).toFixed(3)}`);
+    say(`    CPU ms per allocation: ${cpuDelta(c2, cpuSeconds(procs), PODS)}`);
+    const lat = await apiLatencies(svc);
+    say(`    ipam-service API requests (mean ms): ${lat}`);
+    say(`    inside ipam-service: mean allocation ${(((m1.allocSum - m0.allocSum) / (m1.allocCount - m0.allocCount)) * 1000).toFixed(1)} ms, of which pool queue + lock wait ${(((m1.waitSum - m0.waitSum) / (m1.waitCount - m0.waitCount)) * 1000).toFixed(1)} ms`);
 
     await Promise.all(pods.map((p) => deletePod(ns, p.metadata.name)));
     const again = await createPods({ ns, nodes, pool: hot, count: PODS, prefix: 'web' });
     const m2 = await scrape(svc);
+    const c3 = cpuSeconds(procs);
     const recreate = await runBounded(PODS, CONCURRENCY, async (i) => {
       const node = nodes[i % NODES] ?? '';
       await Promise.all([client(i).release(delRequest(pods[i] as PodObject, node)), client(i + 1).allocate(addRequest(again[i] as PodObject, node))]);
     });
     const m3 = await scrape(svc);
     row('mass re-creation', recreate, `   conflicts ${m3.conflicts - m2.conflicts}   status writes/alloc ${((m3.writes - m2.writes) / PODS).toFixed(3)}`);
+    say(`    CPU ms per re-created pod: ${cpuDelta(c3, cpuSeconds(procs), PODS)}`);
 
     const big = await createPool({ subnet: '2001:db8:2::/64', ips: ['2001:db8:2::1-2001:db8:2::ffff'] }, 'bench-big');
     const extra = Math.max(0, HELD - PODS);
@@ -119,6 +165,9 @@ async function main(): Promise<void> {
     const held = await runBounded(extra, CONCURRENCY, (i) => client(i).allocate(addRequest(bigPods[i] as PodObject, nodes[i % NODES] ?? '')));
     row(`fill to ${HELD} held`, held);
     const rss = svc.map((s) => rssPeakMiB(s.process.pid));
+    const mem = await (await fetch(`http://127.0.0.1:${svc[0]?.opsPort}/metrics`)).text();
+    const mib = (name: string): string => `${(metricValue(mem, name) / 1024 / 1024).toFixed(0)} MiB`;
+    say(`    ipam-service memory now: rss ${mib('process_resident_memory_bytes')}, heap used ${mib('nodejs_heap_size_used_bytes')} of ${mib('nodejs_heap_size_total_bytes')}, external ${mib('nodejs_external_memory_bytes')}`);
 
     const ratio = first.perSecond / ceil.perSecond;
     const slowdown = recreate.seconds / first.seconds;

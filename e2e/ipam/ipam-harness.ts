@@ -8,7 +8,7 @@ import { createGrpcClient, type ClosableClient, type MethodsOf, type ServiceClie
 import { API_VERSION, type SpiderIPPool, type SpiderIPPoolSpec } from '@spiderpool/crds';
 import { KubeClient, Resources, type KubeObject } from '@spiderpool/k8s';
 import { decodeAllocatedIPs } from '@spiderpool/ipam-domain';
-import { adminKubeConfig, freePort, ManagedProcess, REPO_ROOT, testbed, uniqueName } from '../testbed/index.ts';
+import { adminKubeConfig, freePort, IPAM_SERVICE_NODE_FLAGS, ManagedProcess, REPO_ROOT, testbed, uniqueName } from '../testbed/index.ts';
 
 export type IpamClient = ServiceClient<MethodsOf<typeof IpamService>> & ClosableClient;
 
@@ -32,7 +32,7 @@ export async function startIpamServices(count: number, options: { redis?: string
     const process_ = new ManagedProcess({
       name,
       command: process.execPath,
-      args: [join(REPO_ROOT, 'apps', 'ipam-service', 'src', 'main.ts')],
+      args: [...IPAM_SERVICE_NODE_FLAGS, join(REPO_ROOT, 'apps', 'ipam-service', 'src', 'main.ts')],
       logFile: join(logs, `${name}.log`),
       env: {
         ...process.env,

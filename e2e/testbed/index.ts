@@ -5,4 +5,4 @@ export { ManagedProcess, sleep } from './managed-process.ts';
 export { freePort } from './free-port.ts';
 export { issueServingCert } from './pki.ts';
 export { ensureBinaries, REPO_ROOT, type Binaries } from './binaries.ts';
-export { startServices, waitHealthy, type ServiceProcess, type StartedServices, type StackEnv } from './services.ts';
+export { IPAM_SERVICE_NODE_FLAGS, startServices, waitHealthy, type ServiceProcess, type StartedServices, type StackEnv } from './services.ts';

@@ -4,6 +4,12 @@ import { REPO_ROOT } from './binaries.ts';
 import { freePort } from './free-port.ts';
 import { ManagedProcess } from './managed-process.ts';
 
+/**
+ * V8 memory settings ipam-service runs with (the deployment sets the same NODE_OPTIONS). Without
+ * them V8 sizes its heap from the host's memory, not the pod's limit, and lets garbage pile up.
+ */
+export const IPAM_SERVICE_NODE_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=8'];
+
 export interface ServiceProcess {
   name: string;
   process: ManagedProcess;
@@ -48,7 +54,7 @@ export async function startServices(env: StackEnv): Promise<StartedServices> {
     process: new ManagedProcess({
       name,
       command: process.execPath,
-      args: [entry(name)],
+      args: [...(name === 'ipam-service' ? IPAM_SERVICE_NODE_FLAGS : []), entry(name)],
       logFile: join(env.stateDir, 'logs', `${name}.log`),
       env: { ...process.env, ...common, ...extra },
       cwd: REPO_ROOT,

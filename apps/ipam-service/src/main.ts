@@ -33,7 +33,10 @@ async function main(): Promise<void> {
   const kc = loadKubeConfig(config.KUBECONFIG);
   base.health.addReadinessCheck('kube-apiserver', apiServerCheck(kc));
 
-  const client = await KubeClient.create(kc);
+  const client = await KubeClient.create(kc, {
+    observer: ({ verb, resource, status, durationSeconds }) =>
+      metrics.apiRequests.observe({ verb, resource: resourceOf(resource), status: String(status) }, durationSeconds),
+  });
   const onWatchError = (err: unknown): void => logger.warn({ err }, 'watch failed; re-listing');
   const view = new ClusterView(client, onWatchError);
   const pools = new PoolStore(client, onWatchError);
@@ -146,6 +149,15 @@ function reservedSet(view: ClusterView, version: 4 | 6): IpSet {
       return acc;
     }
   }, IpSet.empty(version));
+}
+
+/** `/apis/g/v/namespaces/ns/spiderendpoints/x/status?…` → `spiderendpoints/status` (bounded labels). */
+function resourceOf(path: string): string {
+  const parts = (path.split('?')[0] ?? '').split('/').filter(Boolean);
+  const start = parts[0] === 'api' ? 2 : 3;
+  const rest = parts.slice(start);
+  const plural = rest[0] === 'namespaces' && rest.length > 2 ? rest[2] : rest[0];
+  return `${plural ?? ''}${path.includes('/status') ? '/status' : ''}`;
 }
 
 function updatePoolGauges(pools: PoolStore, metrics: ReturnType<typeof createIpamMetrics>): void {

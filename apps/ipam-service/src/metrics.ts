@@ -29,6 +29,13 @@ export function createIpamMetrics(registry: Registry) {
     lockDegraded: new Gauge({ name: 'spiderpool_ipam_lock_degraded', help: '1 while Redis is unreachable and allocation runs on compare-and-swap alone.', registers: [registry] }),
     poolTotal: new Gauge({ name: 'spiderpool_ippool_total_ip_counts', help: 'Usable addresses of a pool.', labelNames: ['pool'], registers: [registry] }),
     poolAvailable: new Gauge({ name: 'spiderpool_ippool_available_ip_counts', help: 'Free addresses of a pool.', labelNames: ['pool'], registers: [registry] }),
+    apiRequests: new Histogram({
+      name: 'spiderpool_ipam_k8s_request_duration_seconds',
+      help: 'Kubernetes API requests of ipam-service by verb, resource and HTTP status.',
+      labelNames: ['verb', 'resource', 'status'],
+      buckets: DURATION_BUCKETS,
+      registers: [registry],
+    }),
     pools: new Gauge({ name: 'spiderpool_total_ippool_counts', help: 'SpiderIPPools known to ipam-service.', registers: [registry] }),
   };
   return {

@@ -148,7 +148,10 @@ export class EndpointStore {
         { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER },
         { op: 'remove', path: `/metadata/finalizers/${index}` },
       ], namespace);
-      await this.#client.delete(Resources.endpoints, name, namespace, patched.metadata?.uid ? { uid: patched.metadata.uid } : {}).catch(ignoreGone);
+      // Already being deleted (e.g. by the garbage collector): dropping the finalizer finished it.
+      if (!patched.metadata?.deletionTimestamp) {
+        await this.#client.delete(Resources.endpoints, name, namespace, patched.metadata?.uid ? { uid: patched.metadata.uid } : {}).catch(ignoreGone);
+      }
       return true;
     } catch (err) {
       if (isSpiderpoolError(err, 'INVALID_INPUT') || isSpiderpoolError(err, 'CONFLICT')) return false;

@@ -53,6 +53,11 @@ export class Releaser {
   async release(input: ReleaseInput): Promise<ReleaseOutput> {
     if (input.reason === 'cni-gc') return this.#releaseUnlisted(input);
     if (input.reason === 'gc' && input.expected.length > 0) return this.#releaseExpected(input);
+    // A pod-named endpoint that already belongs to another UID (a same-name successor took it
+    // over) leaves this UID nothing to release here: answer without asking the API server.
+    const named = input.podUid ? this.#d.view.endpoint(input.namespace, input.podName) : undefined;
+    const namedUid = named?.status?.current.uid;
+    if (namedUid && namedUid !== input.podUid) return kept(`endpoint belongs to pod UID ${namedUid}`);
     // Decisions that free addresses look at the live API, never at a cache.
     const pod = await this.#d.view.livePod(input.namespace, input.podName);
     const podUid = input.podUid || pod?.metadata?.uid || '';

@@ -21,9 +21,9 @@ export class ClusterView {
 
   constructor(client: KubeClient, onError: (err: unknown) => void) {
     this.client = client;
-    this.pods = new Reflector(client, Resources.pods, { onError });
-    this.namespaces = new Reflector(client, Resources.namespaces, { onError });
-    this.nodes = new Reflector(client, Resources.nodes, { onError });
+    this.pods = new Reflector(client, Resources.pods, { onError, transform: slimPod });
+    this.namespaces = new Reflector(client, Resources.namespaces, { onError, transform: slimMeta });
+    this.nodes = new Reflector(client, Resources.nodes, { onError, transform: slimMeta });
     this.reservedIPs = new Reflector(client, Resources.reservedIPs, { onError });
     this.endpoints = new Reflector(client, Resources.endpoints, { onError });
   }
@@ -99,4 +99,32 @@ export class ClusterView {
   async #cachedOrLive<T extends KubeObject>(reflector: Reflector<T>, ref: ResourceRef, name: string, namespace?: string): Promise<T | undefined> {
     return reflector.get(name, namespace) ?? (await this.client.find<T>(ref, name, namespace));
   }
+}
+
+/** What allocation reads of a pod: identity, labels, annotations, owners, node, lifecycle. */
+function slimPod(pod: Obj<V1Pod>): Obj<V1Pod> {
+  return {
+    metadata: slimMetadata(pod),
+    spec: { nodeName: pod.spec?.nodeName, restartPolicy: pod.spec?.restartPolicy, containers: [] },
+    status: { phase: pod.status?.phase, reason: pod.status?.reason },
+  } as Obj<V1Pod>;
+}
+
+/** Namespaces and nodes: only labels and annotations matter (affinity, default pools). */
+function slimMeta<T extends KubeObject>(obj: T): T {
+  return { metadata: slimMetadata(obj) } as T;
+}
+
+function slimMetadata(obj: KubeObject): NonNullable<KubeObject['metadata']> {
+  const m = obj.metadata ?? {};
+  return {
+    name: m.name,
+    namespace: m.namespace,
+    uid: m.uid,
+    resourceVersion: m.resourceVersion,
+    labels: m.labels,
+    annotations: m.annotations,
+    ownerReferences: m.ownerReferences,
+    deletionTimestamp: m.deletionTimestamp,
+  };
 }
