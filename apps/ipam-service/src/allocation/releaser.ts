@@ -53,11 +53,8 @@ export class Releaser {
   async release(input: ReleaseInput): Promise<ReleaseOutput> {
     if (input.reason === 'cni-gc') return this.#releaseUnlisted(input);
     if (input.reason === 'gc' && input.expected.length > 0) return this.#releaseExpected(input);
-    // A pod-named endpoint that already belongs to another UID (a same-name successor took it
-    // over) leaves this UID nothing to release here: answer without asking the API server.
-    const named = input.podUid ? this.#d.view.endpoint(input.namespace, input.podName) : undefined;
-    const namedUid = named?.status?.current.uid;
-    if (namedUid && namedUid !== input.podUid) return kept(`endpoint belongs to pod UID ${namedUid}`);
+    const successor = this.#successorHolds(input);
+    if (successor) return successor;
     // Decisions that free addresses look at the live API, never at a cache.
     const pod = await this.#d.view.livePod(input.namespace, input.podName);
     const podUid = input.podUid || pod?.metadata?.uid || '';
@@ -66,15 +63,30 @@ export class Releaser {
       return kept('pod is still alive: its addresses stay for the re-created sandbox');
     }
     const endpoint = await this.#endpointOf(input, pod);
-    if (!endpoint?.status) return { released: [], kept: false, keptReason: '' };
-    if (endpoint.status.current.uid !== podUid) return kept(`endpoint belongs to pod UID ${endpoint.status.current.uid}`);
-    if (input.reason !== 'add-rollback') {
-      const reason = await this.#stillValidFixedIp(endpoint);
-      if (reason) return kept(reason);
-    }
+    const keep = await this.#mustKeep(endpoint, podUid, input);
+    if (keep || !endpoint) return keep ?? { released: [], kept: false, keptReason: '' };
     const released = await this.#releaseFrom(endpoint, input);
     this.#d.logger.info({ pod: `${input.namespace}/${input.podName}`, podUid, released, reason: input.reason }, 'released');
     return { released, kept: false, keptReason: '' };
+  }
+
+  /**
+   * A pod-named endpoint that already belongs to another UID (a same-name successor took it
+   * over) leaves this UID nothing to release here: answer without asking the API server.
+   */
+  #successorHolds(input: ReleaseInput): ReleaseOutput | undefined {
+    const named = input.podUid ? this.#d.view.endpoint(input.namespace, input.podName) : undefined;
+    const namedUid = named?.status?.current.uid;
+    return namedUid && namedUid !== input.podUid ? kept(`endpoint belongs to pod UID ${namedUid}`) : undefined;
+  }
+
+  /** Why this endpoint's addresses stay (another owner, a still-valid fixed IP), if they do. */
+  async #mustKeep(endpoint: EndpointObject | undefined, podUid: string, input: ReleaseInput): Promise<ReleaseOutput | undefined> {
+    if (!endpoint?.status) return undefined;
+    if (endpoint.status.current.uid !== podUid) return kept(`endpoint belongs to pod UID ${endpoint.status.current.uid}`);
+    if (input.reason === 'add-rollback') return undefined;
+    const reason = await this.#stillValidFixedIp(endpoint);
+    return reason ? kept(reason) : undefined;
   }
 
   /** The whole endpoint, or only the named NIC while the pod has others (DEL of one attachment). */
