@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { V1Pod } from '@kubernetes/client-node';
-import { Annotations, type IPAllocationDetail } from '@spiderpool/crds';
+import type { IPAllocationDetail } from '@spiderpool/crds';
 import { SpiderpoolError, isSpiderpoolError } from '@spiderpool/errors';
 import {
   expandPoolNames,
   isPodAlive,
   isWildcard,
   multusNetworkOfNic,
-  parseDefaultRouteNic,
-  parseRoutesAnnotation,
   planNics,
   type IpamSettings,
   type NamespaceFacts,
@@ -28,7 +26,7 @@ import type { EndpointStore, EndpointObject } from './endpoint-store.ts';
 import { FixedIpKeeper } from './fixed-ip-keeper.ts';
 import { choosePools } from './pool-chooser.ts';
 import type { PoolCommitter } from './pool-committer.ts';
-import { routesFor } from './routes-for.ts';
+import { parseRouting, routesFor } from './routes-for.ts';
 
 export interface AllocatorDeps {
   view: ClusterView;
@@ -289,14 +287,4 @@ export class Allocator {
     if (unattached.length > 0) ctx.log.warn({ unattached }, 'routes annotation entries match no NIC subnet; dropped');
     return { ips: out, routes };
   }
-}
-
-/** `ipam.spidernet.io/routes` and `…/default-route-nic`; INVALID_INPUT naming the annotation. */
-function parseRouting(annotations: Readonly<Record<string, string>>): Context['routing'] {
-  const routesText = annotations[Annotations.ROUTES];
-  const nicText = annotations[Annotations.DEFAULT_ROUTE_NIC];
-  return {
-    annotationRoutes: routesText ? parseRoutesAnnotation(routesText) : [],
-    defaultRouteNic: nicText ? parseDefaultRouteNic(nicText) : undefined,
-  };
 }

@@ -5,7 +5,7 @@ import type { ClusterView } from '../k8s/cluster-view.ts';
 import type { PoolStore } from '../k8s/pool-store.ts';
 import type { AllocatedIp, AllocatedRoute } from './allocation-types.ts';
 import { endpointToOutput } from './endpoint-identity.ts';
-import { routesFor } from './routes-for.ts';
+import { parseRouting, routesFor } from './routes-for.ts';
 
 export interface PoolSummary {
   name: string;
@@ -36,7 +36,9 @@ export async function checkAttachment(
     const record = decodeAllocatedIPs(pool.status?.allocatedIPs, ip.pool).get(ip.address.split('/')[0] ?? '');
     if (record?.podUid !== uid) throw new SpiderpoolError('NOT_FOUND', `pool ${ip.pool} no longer records ${ip.address} for this pod`);
   }
-  const { routes } = await routesFor({ pools: deps.pools, view: deps.view, endpoint, annotationRoutes: [], defaultRouteNic: undefined });
+  const pod = await deps.view.pod(input.namespace, input.podName);
+  const routing = parseRouting(pod?.metadata?.annotations ?? {});
+  const { routes } = await routesFor({ pools: deps.pools, view: deps.view, endpoint, ...routing });
   return { ips, routes: routes.filter((r) => r.nic === input.nic) };
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { Labels, type SpiderSubnet } from '@spiderpool/crds';
-import { buildRoutes, type RouteSpec } from '@spiderpool/ipam-domain';
+import { Annotations, Labels, type SpiderSubnet } from '@spiderpool/crds';
+import { buildRoutes, parseDefaultRouteNic, parseRoutesAnnotation, type RouteSpec } from '@spiderpool/ipam-domain';
 import { Resources } from '@spiderpool/k8s';
 import type { ClusterView } from '../k8s/cluster-view.ts';
 import type { PoolStore } from '../k8s/pool-store.ts';
@@ -48,4 +48,14 @@ async function poolRoutes(input: RoutesInput, poolName: string): Promise<RouteSp
   if (!subnet) return [];
   const owner = await input.view.client.find<SpiderSubnet & { metadata: { name: string } }>(Resources.subnets, subnet);
   return owner?.spec.routes ?? [];
+}
+
+/** `ipam.spidernet.io/routes` and `…/default-route-nic`; INVALID_INPUT naming the annotation. */
+export function parseRouting(annotations: Readonly<Record<string, string>>): { annotationRoutes: RouteSpec[]; defaultRouteNic: string | undefined } {
+  const routesText = annotations[Annotations.ROUTES];
+  const nicText = annotations[Annotations.DEFAULT_ROUTE_NIC];
+  return {
+    annotationRoutes: routesText ? parseRoutesAnnotation(routesText) : [],
+    defaultRouteNic: nicText ? parseDefaultRouteNic(nicText) : undefined,
+  };
 }
