@@ -48,10 +48,12 @@ async function scrape(svc: IpamProcess[]): Promise<{ conflicts: number; writes: 
   };
 }
 
-/** Mean latency per verb+resource of ipam-service's Kubernetes API requests (since start). */
-async function apiLatencies(svc: IpamProcess[]): Promise<string> {
+type ApiTable = Map<string, { sum: number; count: number }>;
+
+/** Latency sums and counts per verb+resource+status of ipam-service's Kubernetes API requests. */
+async function apiTable(svc: IpamProcess[]): Promise<ApiTable> {
   const text = await (await fetch(`http://127.0.0.1:${svc[0]?.opsPort}/metrics`)).text();
-  const sums = new Map<string, { sum: number; count: number }>();
+  const sums: ApiTable = new Map();
   for (const m of text.matchAll(/^spiderpool_ipam_k8s_request_duration_seconds_(sum|count)\{verb="([^"]+)",resource="([^"]+)",status="(\d+)"\} (\S+)$/gm)) {
     const key = `${m[2]} ${m[3]} ${m[4]}`;
     const e = sums.get(key) ?? { sum: 0, count: 0 };
@@ -59,7 +61,17 @@ async function apiLatencies(svc: IpamProcess[]): Promise<string> {
     else e.count += Number(m[5]);
     sums.set(key, e);
   }
-  return [...sums].map(([k, v]) => `${k} ${((v.sum / v.count) * 1000).toFixed(1)}×${v.count}`).join(', ');
+  return sums;
+}
+
+/** Requests made between two snapshots: `VERB resource status mean-ms×count`, busiest first. */
+function apiDelta(before: ApiTable, after: ApiTable): string {
+  return [...after]
+    .map(([k, v]) => ({ k, count: v.count - (before.get(k)?.count ?? 0), sum: v.sum - (before.get(k)?.sum ?? 0) }))
+    .filter((e) => e.count > 0)
+    .sort((a, b) => b.count - a.count)
+    .map((e) => `${e.k} ${((e.sum / e.count) * 1000).toFixed(1)}ms×${e.count}`)
+    .join(', ');
 }
 
 /** CPU seconds (user + system) used so far by each named process. */
@@ -138,18 +150,20 @@ async function main(): Promise<void> {
 
     const pods = await createPods({ ns, nodes, pool: hot, count: PODS, prefix: 'web' });
     const m0 = await scrape(svc);
+    const a0 = await apiTable(svc);
     const c2 = cpuSeconds(procs);
     const first = await runBounded(PODS, CONCURRENCY, (i) => client(i).allocate(addRequest(pods[i] as PodObject, pods[i]?.metadata.name ? nodes[i % NODES] ?? '' : '')));
     const m1 = await scrape(svc);
     row('first creation', first, `   conflicts ${m1.conflicts - m0.conflicts}   status writes/alloc ${((m1.writes - m0.writes) / PODS).toFixed(3)}`);
     say(`    CPU ms per allocation: ${cpuDelta(c2, cpuSeconds(procs), PODS)}`);
-    const lat = await apiLatencies(svc);
-    say(`    ipam-service API requests (mean ms): ${lat}`);
+    const a1 = await apiTable(svc);
+    say(`    ipam-service API requests: ${apiDelta(a0, a1)}`);
     say(`    inside ipam-service: mean allocation ${(((m1.allocSum - m0.allocSum) / (m1.allocCount - m0.allocCount)) * 1000).toFixed(1)} ms, of which pool queue + lock wait ${(((m1.waitSum - m0.waitSum) / (m1.waitCount - m0.waitCount)) * 1000).toFixed(1)} ms`);
 
     await Promise.all(pods.map((p) => deletePod(ns, p.metadata.name)));
     const again = await createPods({ ns, nodes, pool: hot, count: PODS, prefix: 'web' });
     const m2 = await scrape(svc);
+    const a2 = await apiTable(svc);
     const c3 = cpuSeconds(procs);
     const recreate = await runBounded(PODS, CONCURRENCY, async (i) => {
       const node = nodes[i % NODES] ?? '';
@@ -158,6 +172,7 @@ async function main(): Promise<void> {
     const m3 = await scrape(svc);
     row('mass re-creation', recreate, `   conflicts ${m3.conflicts - m2.conflicts}   status writes/alloc ${((m3.writes - m2.writes) / PODS).toFixed(3)}`);
     say(`    CPU ms per re-created pod: ${cpuDelta(c3, cpuSeconds(procs), PODS)}`);
+    say(`    ipam-service API requests: ${apiDelta(a2, await apiTable(svc))}`);
 
     const big = await createPool({ subnet: '2001:db8:2::/64', ips: ['2001:db8:2::1-2001:db8:2::ffff'] }, 'bench-big');
     const extra = Math.max(0, HELD - PODS);
