@@ -53,7 +53,7 @@ export class EndpointStore {
       tryCreate = !current;
       if (!current) continue;
       const currentUid = current.status?.current.uid;
-      if (current.metadata?.deletionTimestamp && currentUid !== owner.podUid && (fixed || currentUid === takeOverUid)) {
+      if (dyingPredecessor(current, owner, fixed || currentUid === takeOverUid)) {
         // Being deleted (its owner pod is gone): a deletion cannot be undone, so finish it
         // (drop the finalizer) and create the endpoint afresh instead of taking it over.
         await this.remove(owner.namespace, owner.name, currentUid ?? '');
@@ -63,8 +63,9 @@ export class EndpointStore {
       }
       const takeOver = !fixed && currentUid !== owner.podUid && currentUid === takeOverUid;
       if (!fixed && currentUid !== owner.podUid && !takeOver) return { stale: current };
-      const updated = await this.#merge(owner, nics, takeOver ? { ...current, metadata: { ...current.metadata, ownerReferences: podOwner(owner) }, status: undefined } : current);
-      if (updated) return { endpoint: updated };
+      const merged = await this.#merge(owner, nics, takeOver ? handedOver(current, owner) : current);
+      if (merged === 'gone') tryCreate = true;
+      else if (merged) return { endpoint: merged };
       current = undefined;
     }
     throw new SpiderpoolError('CONFLICT', `endpoint ${owner.namespace}/${owner.name} kept changing; retry`, { retryable: true });
@@ -80,8 +81,8 @@ export class EndpointStore {
     }
   }
 
-  /** The merged endpoint, or undefined when it changed or vanished meanwhile. */
-  async #merge(owner: EndpointOwner, nics: IPAllocationDetail[], current: EndpointObject): Promise<EndpointObject | undefined> {
+  /** The merged endpoint; undefined when it changed meanwhile, `gone` when it was deleted. */
+  async #merge(owner: EndpointOwner, nics: IPAllocationDetail[], current: EndpointObject): Promise<EndpointObject | 'gone' | undefined> {
     const next: EndpointObject = {
       ...current,
       status: {
@@ -94,7 +95,8 @@ export class EndpointStore {
     try {
       return this.#observe(await this.#client.update<EndpointObject>(Resources.endpoints, next));
     } catch (err) {
-      if (isSpiderpoolError(err, 'CONFLICT') || isSpiderpoolError(err, 'NOT_FOUND')) return undefined;
+      if (isSpiderpoolError(err, 'NOT_FOUND')) return 'gone';
+      if (isSpiderpoolError(err, 'CONFLICT')) return undefined;
       throw err;
     }
   }
@@ -178,6 +180,16 @@ export class EndpointStore {
     this.#view.endpoints.observe(endpoint);
     return endpoint;
   }
+}
+
+/** An earlier pod's endpoint that is being deleted and that this owner may replace. */
+function dyingPredecessor(current: EndpointObject, owner: EndpointOwner, mayReplace: boolean): boolean {
+  return Boolean(current.metadata?.deletionTimestamp) && current.status?.current.uid !== owner.podUid && mayReplace;
+}
+
+/** The earlier pod's endpoint, emptied and owned by the new pod, ready to be merged into. */
+function handedOver(current: EndpointObject, owner: EndpointOwner): EndpointObject {
+  return { ...current, metadata: { ...current.metadata, ownerReferences: podOwner(owner) }, status: undefined };
 }
 
 function podOwner(owner: EndpointOwner): Array<{ apiVersion: string; kind: string; name: string; uid: string }> {

@@ -65,7 +65,7 @@ export class Releaser {
     const endpoint = await this.#endpointOf(input, pod);
     const keep = await this.#mustKeep(endpoint, podUid, input);
     if (keep || !endpoint) return keep ?? { released: [], kept: false, keptReason: '' };
-    const released = await this.#releaseFrom(endpoint, input);
+    const released = await this.#releaseFrom(endpoint, input, pod);
     this.#d.logger.info({ pod: `${input.namespace}/${input.podName}`, podUid, released, reason: input.reason }, 'released');
     return { released, kept: false, keptReason: '' };
   }
@@ -89,8 +89,16 @@ export class Releaser {
     return reason ? kept(reason) : undefined;
   }
 
-  /** The whole endpoint, or only the named NIC while the pod has others (DEL of one attachment). */
-  #releaseFrom(endpoint: EndpointObject, input: ReleaseInput): Promise<Array<{ pool: string; ip: string }>> {
+  /**
+   * The whole endpoint, or only the named NIC while the pod has others (DEL of one attachment).
+   * When a same-name successor pod already exists, only the addresses are freed: the endpoint
+   * object is left to the successor's ADD, which takes it over with one update.
+   */
+  #releaseFrom(endpoint: EndpointObject, input: ReleaseInput, pod: V1Pod | undefined): Promise<Array<{ pool: string; ip: string }>> {
+    const successorUid = pod?.metadata?.uid;
+    if (successorUid && successorUid !== endpoint.status?.current.uid && endpoint.metadata?.name === input.podName) {
+      return this.#d.keeper.releaseRecords(endpoint);
+    }
     const otherNics = (endpoint.status?.current.ips ?? []).some((n) => n.interface !== input.nic);
     return input.allInterfaces || !otherNics ? this.#d.keeper.releaseEndpoint(endpoint) : this.#d.keeper.releaseNic(endpoint, input.nic);
   }
