@@ -55,8 +55,7 @@ export class Releaser {
     if (input.reason === 'gc' && input.expected.length > 0) return this.#releaseExpected(input);
     const successor = this.#successorHolds(input);
     if (successor) return successor;
-    // Decisions that free addresses look at the live API, never at a cache.
-    const pod = await this.#d.view.livePod(input.namespace, input.podName);
+    const pod = this.#successorPod(input) ?? (await this.#d.view.livePod(input.namespace, input.podName));
     const podUid = input.podUid || pod?.metadata?.uid || '';
     if (!podUid) return kept('no pod UID to release for; the GC reconciles');
     if (input.reason === 'cni-del' && pod?.metadata?.uid === podUid && isPodAlive(podLifecycle(pod))) {
@@ -78,6 +77,17 @@ export class Releaser {
     const named = input.podUid ? this.#d.view.endpoint(input.namespace, input.podName) : undefined;
     const namedUid = named?.status?.current.uid;
     return namedUid && namedUid !== input.podUid ? kept(`endpoint belongs to pod UID ${namedUid}`) : undefined;
+  }
+
+  /**
+   * Decisions that free addresses look at the live API — except when the cache already shows
+   * another pod (another UID) under this name: a name is held by one pod at a time, so the
+   * pod being deleted is gone for certain. A cache that still shows the same UID proves nothing
+   * (the deletion may not have arrived yet) and falls through to the live GET.
+   */
+  #successorPod(input: ReleaseInput): V1Pod | undefined {
+    const cached = input.podUid ? this.#d.view.pods.get(input.podName, input.namespace) : undefined;
+    return cached?.metadata?.uid && cached.metadata.uid !== input.podUid ? cached : undefined;
   }
 
   /** Why this endpoint's addresses stay (another owner, a still-valid fixed IP), if they do. */
