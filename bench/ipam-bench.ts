@@ -76,7 +76,8 @@ function apiDelta(before: ApiTable, after: ApiTable): string {
 
 /** CPU seconds (user + system) used so far by each named process. */
 function cpuSeconds(pids: Array<{ name: string; pid: number | undefined }>): Map<string, number> {
-  const out = new Map<string, number>();
+  const u = process.cpuUsage();
+  const out = new Map<string, number>([['load-generator', (u.user + u.system) / 1e6]]);
   for (const { name, pid } of pids) {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     out.set(name, (Number(fields[11]) + Number(fields[12])) / 100);
