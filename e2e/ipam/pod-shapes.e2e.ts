@@ -3,8 +3,11 @@
 // NIC gets, a stateless pod recreated under the same name, and repeated ADDs.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { IpVersion } from '@spiderpool/proto';
+import { API_VERSION } from '@spiderpool/crds';
+import { Resources, type KubeObject } from '@spiderpool/k8s';
+import { uniqueName } from '../testbed/index.ts';
 import {
-  addRequest, createNamespace, createNode, createPod, createPool, deletePod, endpointOf, poolRecords,
+  addRequest, createNamespace, createNode, createPod, createPool, deletePod, endpointOf, kube, poolRecords,
   startIpamServices, stopIpamServices, type IpamClient, type IpamProcess, type PodObject,
 } from './ipam-harness.ts';
 
@@ -107,6 +110,30 @@ describe('routes', () => {
     ]);
     // The second NIC's ADD answers from the endpoint and must give the same routes.
     expect(plain((await svc.allocate(addRequest(pod, node, 'net1'))).routes)).toEqual(plain(res.routes));
+  });
+
+  it('inherits the routes of the owning SpiderSubnet when the pool has none of its own', async () => {
+    const k = await kube();
+    const subnet = uniqueName('subnet');
+    await k.create(Resources.subnets, {
+      apiVersion: API_VERSION,
+      kind: 'SpiderSubnet',
+      metadata: { name: subnet },
+      spec: { ipVersion: 4, subnet: '192.0.2.0/24', ips: ['192.0.2.60-192.0.2.69'], routes: [{ dst: '203.0.113.16/28', gw: '192.0.2.252' }] },
+    } as KubeObject);
+    const pool = uniqueName('owned');
+    await k.create(Resources.ipPools, {
+      apiVersion: API_VERSION,
+      kind: 'SpiderIPPool',
+      metadata: { name: pool, labels: { 'ipam.spidernet.io/owner-spider-subnet': subnet } },
+      spec: { ipVersion: 4, subnet: '192.0.2.0/24', ips: ['192.0.2.60-192.0.2.61'], gateway: '192.0.2.1' },
+    } as KubeObject);
+    const pod = await podIn({ [IPPOOL]: JSON.stringify({ ipv4: [pool] }) });
+    const res = await svc.allocate(addRequest(pod, node));
+    expect(plain(res.routes)).toEqual([
+      { nic: 'eth0', dst: '0.0.0.0/0', gw: '192.0.2.1' },
+      { nic: 'eth0', dst: '203.0.113.16/28', gw: '192.0.2.252' },
+    ]);
   });
 
   it('gives no default route when the request sets clean_gateway, but keeps the pool routes', async () => {
