@@ -6,6 +6,7 @@ import { SpiderpoolError } from '@spiderpool/errors';
 import { createServiceBase, exitOnStartupError, runService, type Component } from '@spiderpool/service-runtime';
 import { loadNodeAgentConfig } from './config.ts';
 import { UnixSocketServer } from './unix-socket-server.ts';
+import { createCniEndpoint } from './cni/cni-endpoint.ts';
 
 async function main(): Promise<void> {
   const config = loadNodeAgentConfig();
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
   };
   base.health.addReadinessCheck('ipam-service', ipamReady);
 
+  const cni = createCniEndpoint({ ipam, node: config.SPIDERPOOL_NODE_NAME, logger, metrics: base.metrics });
   const socket = new UnixSocketServer(config.SPIDERPOOL_IPAM_UNIX_SOCKET_PATH, {
+    'POST /v1/cni': async (_req, body) => ({ status: 200, body: await cni(body) }),
     'GET /v1/ipam/healthy': async () => {
       const report = await base.health.readiness();
       return { status: report.ready ? 200 : 500, body: report };
