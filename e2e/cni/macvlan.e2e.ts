@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+// The real CNI path: the macvlan main plugin (built from the CNI plugins module) runs in a
+// simulated node's network namespace and calls our `spiderpool` executable (the bundled shim)
+// as its IPAM, which forwards to node-agent → ipam-service → kube-apiserver. The pod's
+// namespace ends up with the allocated addresses and routes; DEL releases them.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  assertNetnsSupport, createPodNetns, createSimulatedNode, freePort, ManagedProcess, REPO_ROOT, testbed, uniqueName, type SimulatedNode,
+} from '../testbed/index.ts';
+import { createNamespace, createNode, createPod, createPool, deletePod, poolRecords, startIpamServices, stopIpamServices, type IpamProcess, type PodObject } from '../ipam/ipam-harness.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'cni-macvlan-'));
+const socketPath = join(dir, 'spiderpool.sock');
+const cniPath = join(dir, 'bin');
+let ipam: IpamProcess[];
+let agent: ManagedProcess;
+let simNode: SimulatedNode;
+let ns: string;
+let node: string;
+
+beforeAll(async () => {
+  assertNetnsSupport();
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-cni-shim.ts')], { cwd: REPO_ROOT, stdio: 'pipe' });
+  mkdirSync(cniPath);
+  symlinkSync(join(testbed().cniPluginsDir, 'macvlan'), join(cniPath, 'macvlan'));
+  // The plugin executable the runtime finds by the IPAM type name.
+  const shim = join(cniPath, 'spiderpool');
+  writeFileSync(shim, `#!/bin/sh\nSPIDERPOOL_CNI_PLUGIN_NAME=spiderpool exec ${process.execPath} ${join(REPO_ROOT, 'libs', 'cni-shim', 'dist', 'cni-shim.cjs')} "$@"\n`);
+  chmodSync(shim, 0o755);
+  ipam = await startIpamServices(1);
+  [ns, node] = await Promise.all([createNamespace(), createNode()]);
+  const opsPort = await freePort();
+  agent = new ManagedProcess({
+    name: 'node-agent',
+    command: process.execPath,
+    args: [join(REPO_ROOT, 'apps', 'node-agent', 'src', 'main.ts')],
+    logFile: join(dir, 'node-agent.log'),
+    env: {
+      ...process.env,
+      KUBECONFIG: testbed().kubeconfig,
+      SPIDERPOOL_NODE_NAME: node,
+      SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipam[0]?.address ?? '',
+      SPIDERPOOL_IPAM_UNIX_SOCKET_PATH: socketPath,
+      SPIDERPOOL_OPS_HOST: '127.0.0.1',
+      SPIDERPOOL_OPS_PORT: String(opsPort),
+      SPIDERPOOL_LOG_LEVEL: 'warn',
+    },
+  });
+  await agent.waitReady(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).ok, 60_000);
+  simNode = createSimulatedNode(uniqueName('spn').slice(0, 15));
+});
+
+afterAll(async () => {
+  simNode?.remove();
+  await agent?.stop();
+  await stopIpamServices(ipam ?? []);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function runMacvlan(command: 'ADD' | 'DEL', pod: PodObject, netnsPath: string, conf: object): { status: number | null; stdout: string; stderr: string } {
+  return simNode.exec(join(cniPath, 'macvlan'), [], {
+    env: {
+      PATH: process.env['PATH'],
+      CNI_COMMAND: command,
+      CNI_CONTAINERID: `ctr-${pod.metadata.uid.slice(0, 12)}`,
+      CNI_NETNS: netnsPath,
+      CNI_IFNAME: 'eth0',
+      CNI_PATH: cniPath,
+      CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${pod.metadata.namespace};K8S_POD_NAME=${pod.metadata.name};K8S_POD_UID=${pod.metadata.uid}`,
+    },
+    input: JSON.stringify(conf),
+  });
+}
+
+const macvlanConf = (ipamConf: object) => ({
+  cniVersion: '1.0.0',
+  name: 'macvlan-underlay',
+  type: 'macvlan',
+  master: simNode.uplink,
+  mode: 'bridge',
+  ipam: { type: 'spiderpool', ipam_unix_socket_path: socketPath, ...ipamConf },
+});
+
+describe('macvlan + spiderpool IPAM in network namespaces', () => {
+  it('ADD puts the allocated address, gateway and routes into the pod namespace; DEL releases them', async () => {
+    const pool = await createPool({ subnet: '192.0.2.0/24', ips: ['192.0.2.150-192.0.2.159'], gateway: '192.0.2.1', routes: [{ dst: '203.0.113.0/24', gw: '192.0.2.254' }] });
+    const pod = await createPod({ namespace: ns, node });
+    const sandbox = createPodNetns(uniqueName('spp').slice(0, 15));
+    try {
+      const conf = macvlanConf({ default_ipv4_ippool: [pool] });
+      const add = runMacvlan('ADD', pod, sandbox.path, conf);
+      expect({ status: add.status, stderr: add.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(JSON.parse(add.stdout)).toMatchObject({ ips: [{ address: '192.0.2.150/24', gateway: '192.0.2.1' }] });
+      expect(sandbox.ip('-4', 'addr', 'show', 'eth0')).toContain('inet 192.0.2.150/24');
+      const routes = sandbox.ip('-4', 'route', 'show');
+      expect(routes).toContain('default via 192.0.2.1 dev eth0');
+      expect(routes).toContain('203.0.113.0/24 via 192.0.2.254 dev eth0');
+      expect((await poolRecords(pool)).records.get('192.0.2.150')).toMatchObject({ podUid: pod.metadata.uid, nic: 'eth0' });
+
+      await deletePod(ns, pod.metadata.name);
+      const del = runMacvlan('DEL', pod, sandbox.path, conf);
+      expect(del.status).toBe(0);
+      expect((await poolRecords(pool)).records.size).toBe(0);
+    } finally {
+      sandbox.remove();
+    }
+  });
+
+  it('dual stack: both families land on the pod NIC', async () => {
+    const [v4, v6] = await Promise.all([
+      createPool({ subnet: '198.51.100.0/24', ips: ['198.51.100.150'], gateway: '198.51.100.1' }),
+      createPool({ subnet: '2001:db8:d::/64', ips: ['2001:db8:d::150'], gateway: '2001:db8:d::1' }),
+    ]);
+    const pod = await createPod({ namespace: ns, node });
+    const sandbox = createPodNetns(uniqueName('spp').slice(0, 15));
+    try {
+      const add = runMacvlan('ADD', pod, sandbox.path, macvlanConf({ default_ipv4_ippool: [v4], default_ipv6_ippool: [v6] }));
+      expect({ status: add.status, stderr: add.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(sandbox.ip('-4', 'addr', 'show', 'eth0')).toContain('inet 198.51.100.150/24');
+      expect(sandbox.ip('-6', 'addr', 'show', 'eth0')).toContain('inet6 2001:db8:d::150/64');
+    } finally {
+      sandbox.remove();
+    }
+  });
+});
