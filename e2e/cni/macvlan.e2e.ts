@@ -4,72 +4,31 @@
 // as its IPAM, which forwards to node-agent → ipam-service → kube-apiserver. The pod's
 // namespace ends up with the allocated addresses and routes; DEL releases them.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  assertNetnsSupport, createPodNetns, createSimulatedNode, freePort, ManagedProcess, REPO_ROOT, testbed, uniqueName, type SimulatedNode,
-} from '../testbed/index.ts';
-import { createNamespace, createNode, createPod, createPool, deletePod, poolRecords, startIpamServices, stopIpamServices, type IpamProcess, type PodObject } from '../ipam/ipam-harness.ts';
+import { createPodNetns, uniqueName } from '../testbed/index.ts';
+import { createPod, createPool, deletePod, poolRecords, type PodObject } from '../ipam/ipam-harness.ts';
+import { startCniBed, type CniBed } from './cni-harness.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'cni-macvlan-'));
-const socketPath = join(dir, 'spiderpool.sock');
-const cniPath = join(dir, 'bin');
-let ipam: IpamProcess[];
-let agent: ManagedProcess;
-let simNode: SimulatedNode;
+let bed: CniBed;
 let ns: string;
 let node: string;
 
 beforeAll(async () => {
-  assertNetnsSupport();
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-cni-shim.ts')], { cwd: REPO_ROOT, stdio: 'pipe' });
-  mkdirSync(cniPath);
-  symlinkSync(join(testbed().cniPluginsDir, 'macvlan'), join(cniPath, 'macvlan'));
-  // The plugin executable the runtime finds by the IPAM type name.
-  const shim = join(cniPath, 'spiderpool');
-  writeFileSync(shim, `#!/bin/sh\nSPIDERPOOL_CNI_PLUGIN_NAME=spiderpool exec ${process.execPath} ${join(REPO_ROOT, 'libs', 'cni-shim', 'dist', 'cni-shim.cjs')} "$@"\n`);
-  chmodSync(shim, 0o755);
-  ipam = await startIpamServices(1);
-  [ns, node] = await Promise.all([createNamespace(), createNode()]);
-  const opsPort = await freePort();
-  agent = new ManagedProcess({
-    name: 'node-agent',
-    command: process.execPath,
-    args: [join(REPO_ROOT, 'apps', 'node-agent', 'src', 'main.ts')],
-    logFile: join(dir, 'node-agent.log'),
-    env: {
-      ...process.env,
-      KUBECONFIG: testbed().kubeconfig,
-      SPIDERPOOL_NODE_NAME: node,
-      SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipam[0]?.address ?? '',
-      SPIDERPOOL_IPAM_UNIX_SOCKET_PATH: socketPath,
-      SPIDERPOOL_OPS_HOST: '127.0.0.1',
-      SPIDERPOOL_OPS_PORT: String(opsPort),
-      SPIDERPOOL_LOG_LEVEL: 'warn',
-    },
-  });
-  await agent.waitReady(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).ok, 60_000);
-  simNode = createSimulatedNode(uniqueName('spn').slice(0, 15));
+  bed = await startCniBed();
+  ({ namespace: ns, node } = bed);
 });
 
-afterAll(async () => {
-  simNode?.remove();
-  await agent?.stop();
-  await stopIpamServices(ipam ?? []);
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => bed?.stop());
 
 function runMacvlan(command: 'ADD' | 'DEL', pod: PodObject, netnsPath: string, conf: object): { status: number | null; stdout: string; stderr: string } {
-  return simNode.exec(join(cniPath, 'macvlan'), [], {
+  return bed.simNode.exec(join(bed.cniPath, 'macvlan'), [], {
     env: {
       PATH: process.env['PATH'],
       CNI_COMMAND: command,
       CNI_CONTAINERID: `ctr-${pod.metadata.uid.slice(0, 12)}`,
       CNI_NETNS: netnsPath,
       CNI_IFNAME: 'eth0',
-      CNI_PATH: cniPath,
+      CNI_PATH: bed.cniPath,
       CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${pod.metadata.namespace};K8S_POD_NAME=${pod.metadata.name};K8S_POD_UID=${pod.metadata.uid}`,
     },
     input: JSON.stringify(conf),
@@ -80,9 +39,9 @@ const macvlanConf = (ipamConf: object) => ({
   cniVersion: '1.0.0',
   name: 'macvlan-underlay',
   type: 'macvlan',
-  master: simNode.uplink,
+  master: bed.simNode.uplink,
   mode: 'bridge',
-  ipam: { type: 'spiderpool', ipam_unix_socket_path: socketPath, ...ipamConf },
+  ipam: { type: 'spiderpool', ipam_unix_socket_path: bed.socketPath, ...ipamConf },
 });
 
 describe('macvlan + spiderpool IPAM in network namespaces', () => {
