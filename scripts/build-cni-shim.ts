@@ -6,7 +6,10 @@ import { build } from 'esbuild';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const outfile = join(root, 'libs', 'cni-shim', 'dist', 'cni-shim.cjs');
+// `--out DIR` builds elsewhere (tests running in parallel each build their own copy).
+const outArg = process.argv.indexOf('--out');
+const outDir = outArg > 0 ? (process.argv[outArg + 1] ?? '') : join(root, 'libs', 'cni-shim', 'dist');
+const outfile = join(outDir, 'cni-shim.cjs');
 const result = await build({
   entryPoints: [join(root, 'libs', 'cni-shim', 'src', 'main.ts')],
   outfile,
@@ -20,4 +23,4 @@ const result = await build({
   logLevel: 'warning',
 });
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-process.stdout.write(`cni-shim: libs/cni-shim/dist/cni-shim.cjs (${(bytes / 1024).toFixed(1)} KiB)\n`);
+process.stdout.write(`cni-shim: ${outfile} (${(bytes / 1024).toFixed(1)} KiB)\n`);

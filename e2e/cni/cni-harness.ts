@@ -2,7 +2,7 @@
 // A CNI bin directory with a main plugin and our `spiderpool` executable, plus node-agent and
 // ipam-service processes behind it, for the tests that drive the real CNI path.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertNetnsSupport, createSimulatedNode, freePort, ManagedProcess, REPO_ROOT, testbed, uniqueName, type SimulatedNode } from '../testbed/index.ts';
@@ -24,13 +24,11 @@ export async function startCniBed(): Promise<CniBed> {
   const dir = mkdtempSync(join(tmpdir(), 'cni-bed-'));
   const socketPath = join(dir, 'spiderpool.sock');
   const cniPath = join(dir, 'bin');
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-cni-shim.ts')], { cwd: REPO_ROOT, stdio: 'pipe' });
   mkdirSync(cniPath);
+  // The real plugin executable: a single executable application (no Node.js needed on the
+  // host), installed as `spiderpool` next to the main plugins.
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-cni-executable.ts'), '--out', cniPath], { cwd: REPO_ROOT, stdio: 'pipe' });
   for (const plugin of ['macvlan', 'bridge']) symlinkSync(join(testbed().cniPluginsDir, plugin), join(cniPath, plugin));
-  // The executable the runtime finds by the IPAM type name (a launcher for the bundled shim).
-  const shim = join(cniPath, 'spiderpool');
-  writeFileSync(shim, `#!/bin/sh\nSPIDERPOOL_CNI_PLUGIN_NAME=spiderpool exec ${process.execPath} ${join(REPO_ROOT, 'libs', 'cni-shim', 'dist', 'cni-shim.cjs')} "$@"\n`);
-  chmodSync(shim, 0o755);
   const ipam: IpamProcess[] = await startIpamServices(1);
   const [namespace, node] = await Promise.all([createNamespace(), createNode()]);
   const opsPort = await freePort();
