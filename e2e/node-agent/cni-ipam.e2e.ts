@@ -4,7 +4,7 @@
 // CNI error codes for bad input.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ManagedProcess, REPO_ROOT, testbed } from '../testbed/index.ts';
@@ -23,6 +23,9 @@ beforeAll(async () => {
   ipam = await startIpamServices(1);
   [ns, node] = await Promise.all([createNamespace(), createNode()]);
   const opsPort = await freePort();
+  mkdirSync(join(dir, 'image'));
+  writeFileSync(join(dir, 'image', 'spiderpool'), 'the plugin executable');
+  writeFileSync(join(dir, 'image', '10-underlay.conflist'), '{"cniVersion":"1.0.0","name":"underlay","plugins":[]}');
   agent = new ManagedProcess({
     name: 'node-agent',
     command: process.execPath,
@@ -37,6 +40,11 @@ beforeAll(async () => {
       SPIDERPOOL_OPS_HOST: '127.0.0.1',
       SPIDERPOOL_OPS_PORT: String(opsPort),
       SPIDERPOOL_LOG_LEVEL: 'warn',
+      SPIDERPOOL_CNI_INSTALL: 'true',
+      SPIDERPOOL_CNI_SOURCE_DIR: join(dir, 'image'),
+      SPIDERPOOL_CNI_BIN_DIR: join(dir, 'opt-cni-bin'),
+      SPIDERPOOL_CNI_CONF_DIR: join(dir, 'etc-cni-net.d'),
+      SPIDERPOOL_CNI_CONF_FILE: join(dir, 'image', '10-underlay.conflist'),
     },
   });
   await agent.waitReady(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).ok, 60_000);
@@ -68,6 +76,16 @@ const envOf = (pod: PodObject, ifName = 'eth0') => ({
   CNI_IFNAME: ifName,
   CNI_NETNS: '/var/run/netns/none',
   CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${pod.metadata.namespace};K8S_POD_NAME=${pod.metadata.name};K8S_POD_INFRA_CONTAINER_ID=x;K8S_POD_UID=${pod.metadata.uid}`,
+});
+
+describe('CNI installation', () => {
+  it('installs the executable under all three plugin names and the CNI config, with no temporary files left', () => {
+    const bin = join(dir, 'opt-cni-bin');
+    expect(readdirSync(bin).sort()).toEqual(['coordinator', 'ifacer', 'spiderpool']);
+    expect(statSync(join(bin, 'spiderpool')).mode & 0o777).toBe(0o755);
+    expect(statSync(join(bin, 'ifacer')).ino).toBe(statSync(join(bin, 'spiderpool')).ino);
+    expect(readFileSync(join(dir, 'etc-cni-net.d', '10-underlay.conflist'), 'utf8')).toContain('"name":"underlay"');
+  });
 });
 
 describe('spiderpool IPAM plugin through node-agent', () => {

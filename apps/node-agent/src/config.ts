@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { envLogLevel, envPort, loadConfig, z } from '@spiderpool/service-runtime';
+import { envBool, envLogLevel, envPort, loadConfig, z } from '@spiderpool/service-runtime';
 
 export const NodeAgentConfigSchema = z.object({
   SPIDERPOOL_LOG_LEVEL: envLogLevel,
@@ -13,6 +13,14 @@ export const NodeAgentConfigSchema = z.object({
   SPIDERPOOL_OPS_PORT: envPort(5710),
   SPIDERPOOL_IPAM_DEADLINE_MS: z.coerce.number().int().positive().default(30_000),
   KUBECONFIG: z.string().optional(),
+  /** Install the CNI executable (and a CNI config, when given) into the host directories. */
+  SPIDERPOOL_CNI_INSTALL: envBool(false),
+  /** Where the image ships the CNI executable (`spiderpool`). */
+  SPIDERPOOL_CNI_SOURCE_DIR: z.string().startsWith('/', 'must be an absolute path').default('/usr/local/lib/spiderpool/cni'),
+  SPIDERPOOL_CNI_BIN_DIR: z.string().startsWith('/', 'must be an absolute path').default('/opt/cni/bin'),
+  SPIDERPOOL_CNI_CONF_DIR: z.string().startsWith('/', 'must be an absolute path').default('/etc/cni/net.d'),
+  /** A CNI config file to install into SPIDERPOOL_CNI_CONF_DIR (optional). */
+  SPIDERPOOL_CNI_CONF_FILE: z.string().startsWith('/', 'must be an absolute path').optional(),
   SPIDERPOOL_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
 });
 

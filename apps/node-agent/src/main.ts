@@ -7,6 +7,8 @@ import { createServiceBase, exitOnStartupError, runService, type Component } fro
 import { loadNodeAgentConfig } from './config.ts';
 import { UnixSocketServer } from './unix-socket-server.ts';
 import { createCniEndpoint } from './cni/cni-endpoint.ts';
+import { installAlias, installFile } from './cni-installer.ts';
+import { join } from 'node:path';
 
 async function main(): Promise<void> {
   const config = loadNodeAgentConfig();
@@ -47,11 +49,23 @@ async function main(): Promise<void> {
     },
     stop: () => socket.stop(),
   };
+  const installer: Component = {
+    name: 'cni-installer',
+    async start() {
+      if (!config.SPIDERPOOL_CNI_INSTALL) return;
+      const bin = config.SPIDERPOOL_CNI_BIN_DIR;
+      const exe = installFile({ source: join(config.SPIDERPOOL_CNI_SOURCE_DIR, 'spiderpool'), targetDir: bin, mode: 0o755 });
+      for (const alias of ['coordinator', 'ifacer']) installAlias(bin, 'spiderpool', alias);
+      const conf = config.SPIDERPOOL_CNI_CONF_FILE ? installFile({ source: config.SPIDERPOOL_CNI_CONF_FILE, targetDir: config.SPIDERPOOL_CNI_CONF_DIR, mode: 0o644 }) : undefined;
+      logger.info({ executable: exe, config: conf }, 'CNI plugins installed');
+    },
+    stop: async () => {},
+  };
   const ipamClient: Component = { name: 'ipam-client', start: async () => {}, stop: async () => ipam.close() };
 
   await runService({
     logger,
-    components: [base.ops, ipamClient, socketComponent],
+    components: [base.ops, installer, ipamClient, socketComponent],
     onShutdown: () => base.health.markShuttingDown(),
     shutdownTimeoutMs: config.SPIDERPOOL_SHUTDOWN_TIMEOUT_MS,
   });
