@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { SpiderpoolError } from '@spiderpool/errors';
-import { compilePool, decodeAllocatedIPs } from '@spiderpool/ipam-domain';
+import { decodeAllocatedIPs } from '@spiderpool/ipam-domain';
+import { compiledOf } from './apply-batch.ts';
 import type { ClusterView } from '../k8s/cluster-view.ts';
 import type { PoolStore } from '../k8s/pool-store.ts';
 import type { AllocatedIp, AllocatedRoute } from './allocation-types.ts';
@@ -47,7 +48,8 @@ export function summarisePools(pools: PoolStore): PoolSummary[] {
   return pools.all().flatMap((pool) => {
     const name = pool.metadata?.name ?? '';
     try {
-      const compiled = compilePool({ name, ...pool.spec });
+      // Cached per spec generation: readiness probes and CNI STATUS call this often.
+      const compiled = compiledOf(pool);
       const allocated = pool.status?.allocatedIPCount ?? 0;
       const available = Math.max(0, compiled.total - allocated);
       return [{ name, version: compiled.version, total: compiled.total, allocated, available, exhausted: available === 0, disabled: pool.spec.disable ?? false }];
