@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertNetnsSupport, createSimulatedNode, freePort, ManagedProcess, REPO_ROOT, testbed, uniqueName, type SimulatedNode } from '../testbed/index.ts';
-import { createNamespace, createNode, startIpamServices, stopIpamServices, type IpamProcess } from '../ipam/ipam-harness.ts';
+import { assertNetnsSupport, createSimulatedNode, REPO_ROOT, testbed, uniqueName, type SimulatedNode } from '../testbed/index.ts';
+import { createNamespace, createNode, startIpamServices, startNodeAgent, stopIpamServices, type IpamProcess } from '../ipam/ipam-harness.ts';
 
 export interface CniBed {
   dir: string;
@@ -31,24 +31,7 @@ export async function startCniBed(): Promise<CniBed> {
   for (const plugin of ['macvlan', 'bridge']) symlinkSync(join(testbed().cniPluginsDir, plugin), join(cniPath, plugin));
   const ipam: IpamProcess[] = await startIpamServices(1);
   const [namespace, node] = await Promise.all([createNamespace(), createNode()]);
-  const opsPort = await freePort();
-  const agent = new ManagedProcess({
-    name: 'node-agent',
-    command: process.execPath,
-    args: [join(REPO_ROOT, 'apps', 'node-agent', 'src', 'main.ts')],
-    logFile: join(dir, 'node-agent.log'),
-    env: {
-      ...process.env,
-      KUBECONFIG: testbed().kubeconfig,
-      SPIDERPOOL_NODE_NAME: node,
-      SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipam[0]?.address ?? '',
-      SPIDERPOOL_IPAM_UNIX_SOCKET_PATH: socketPath,
-      SPIDERPOOL_OPS_HOST: '127.0.0.1',
-      SPIDERPOOL_OPS_PORT: String(opsPort),
-      SPIDERPOOL_LOG_LEVEL: 'warn',
-    },
-  });
-  await agent.waitReady(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).ok, 60_000);
+  const agent = await startNodeAgent({ node, ipamAddress: ipam[0]?.address ?? '', socketPath, logDir: dir });
   const simNode = createSimulatedNode(uniqueName('spn').slice(0, 15));
   return {
     dir,

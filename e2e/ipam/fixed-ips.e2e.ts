@@ -2,27 +2,24 @@
 // Fixed IPs end to end: StatefulSet replicas (real apps/v1 objects; kube-controller-manager
 // creates and re-creates their pods) and KubeVirt VMs (launcher pods owned by a VMI) keep their
 // addresses across pod incarnations, and lose them only when the replica or VM is gone.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Resources, type KubeObject } from '@spiderpool/k8s';
 import { sleep, uniqueName } from '../testbed/index.ts';
 import {
-  addRequest, createNamespace, createNode, createPod, createPool, delRequest, deletePod, endpointOf, kube, poolRecords,
-  startIpamServices, stopIpamServices, type IpamClient, type IpamProcess, type PodObject,
+  addRequest, createPod, createPool, delRequest, deletePod, endpointOf, kube, poolRecords, type IpamClient, type PodObject,
 } from './ipam-harness.ts';
+import { useIpamSuite } from './ipam-suite.ts';
 
 const IPPOOL = 'ipam.spidernet.io/ippool';
 
-let services: IpamProcess[];
+const suite = useIpamSuite();
 let svc: IpamClient;
 let ns: string;
 let node: string;
-
-beforeAll(async () => {
-  services = await startIpamServices(1);
-  svc = services[0]!.client;
-  [ns, node] = await Promise.all([createNamespace(), createNode()]);
+// Runs after the suite's own start-up (hooks run in registration order).
+beforeAll(() => {
+  ({ svc, ns, node } = suite);
 });
-afterAll(async () => stopIpamServices(services));
 
 const ippool = (pool: string): Record<string, string> => ({ [IPPOOL]: JSON.stringify({ ipv4: [pool] }) });
 const ipOf = (res: { ips: Array<{ address: string }> }): string => res.ips[0]?.address.split('/')[0] ?? '';

@@ -149,3 +149,27 @@ export function delRequest(pod: PodObject, node: string, nic = 'eth0') {
     node,
   };
 }
+
+/** Starts node-agent for `node`, talking to `ipamAddress`, with its CNI API on `socketPath`. */
+export async function startNodeAgent(o: { node: string; ipamAddress: string; socketPath: string; logDir: string; env?: Record<string, string> }): Promise<ManagedProcess> {
+  const opsPort = await freePort();
+  const agent = new ManagedProcess({
+    name: 'node-agent',
+    command: process.execPath,
+    args: [join(REPO_ROOT, 'apps', 'node-agent', 'src', 'main.ts')],
+    logFile: join(o.logDir, 'node-agent.log'),
+    env: {
+      ...process.env,
+      KUBECONFIG: testbed().kubeconfig,
+      SPIDERPOOL_NODE_NAME: o.node,
+      SPIDERPOOL_IPAM_SERVICE_ADDRESS: o.ipamAddress,
+      SPIDERPOOL_IPAM_UNIX_SOCKET_PATH: o.socketPath,
+      SPIDERPOOL_OPS_HOST: '127.0.0.1',
+      SPIDERPOOL_OPS_PORT: String(opsPort),
+      SPIDERPOOL_LOG_LEVEL: 'warn',
+      ...o.env,
+    },
+  });
+  await agent.waitReady(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).ok, 60_000);
+  return agent;
+}

@@ -1,32 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 // Pod shapes end to end: dual stack, several NICs from one `ippools` annotation, the routes each
 // NIC gets, a stateless pod recreated under the same name, and repeated ADDs.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { IpVersion } from '@spiderpool/proto';
 import { API_VERSION } from '@spiderpool/crds';
 import { Resources, type KubeObject } from '@spiderpool/k8s';
 import { uniqueName } from '../testbed/index.ts';
 import {
-  addRequest, createNamespace, createNode, createPod, createPool, deletePod, endpointOf, kube, poolRecords,
-  startIpamServices, stopIpamServices, type IpamClient, type IpamProcess, type PodObject,
+  addRequest, createPod, createPool, deletePod, endpointOf, kube, poolRecords, type IpamClient, type PodObject,
 } from './ipam-harness.ts';
+import { useIpamSuite } from './ipam-suite.ts';
 
 const IPPOOL = 'ipam.spidernet.io/ippool';
 const IPPOOLS = 'ipam.spidernet.io/ippools';
 const ROUTES = 'ipam.spidernet.io/routes';
 const DEFAULT_ROUTE_NIC = 'ipam.spidernet.io/default-route-nic';
 
-let services: IpamProcess[];
+const suite = useIpamSuite();
 let svc: IpamClient;
 let ns: string;
 let node: string;
-
-beforeAll(async () => {
-  services = await startIpamServices(1);
-  svc = services[0]!.client;
-  [ns, node] = await Promise.all([createNamespace(), createNode()]);
+// Runs after the suite's own start-up (hooks run in registration order).
+beforeAll(() => {
+  ({ svc, ns, node } = suite);
 });
-afterAll(async () => stopIpamServices(services));
 
 const ippools = (entries: Array<Record<string, unknown>>): Record<string, string> => ({ [IPPOOLS]: JSON.stringify(entries) });
 /** Routes without the protobuf type tag, for deep equality. */

@@ -1,28 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 // Release, GC, Check and Status end to end: which records each kind of release frees (and which
 // it must leave alone), CNI GC by valid attachments, CNI CHECK and the capacity report.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { IpVersion, ReleaseReason } from '@spiderpool/proto';
 import { uniqueName } from '../testbed/index.ts';
 import {
-  addRequest, createNamespace, createNode, createPod, createPool, delRequest, deletePod, endpointOf, poolRecords,
-  startIpamServices, stopIpamServices, type IpamClient, type IpamProcess, type PodObject,
+  addRequest, createNode, createPod, createPool, delRequest, deletePod, endpointOf, poolRecords, type IpamClient, type PodObject,
 } from './ipam-harness.ts';
+import { useIpamSuite } from './ipam-suite.ts';
 
 const IPPOOL = 'ipam.spidernet.io/ippool';
 const IPPOOLS = 'ipam.spidernet.io/ippools';
 
-let services: IpamProcess[];
+const suite = useIpamSuite();
 let svc: IpamClient;
 let ns: string;
 let node: string;
-
-beforeAll(async () => {
-  services = await startIpamServices(1);
-  svc = services[0]!.client;
-  [ns, node] = await Promise.all([createNamespace(), createNode()]);
+// Runs after the suite's own start-up (hooks run in registration order).
+beforeAll(() => {
+  ({ svc, ns, node } = suite);
 });
-afterAll(async () => stopIpamServices(services));
 
 const ippool = (pool: string): Record<string, string> => ({ [IPPOOL]: JSON.stringify({ ipv4: [pool] }) });
 const podOn = (annotations: Record<string, string>, on = node): Promise<PodObject> => createPod({ namespace: ns, node: on, annotations });

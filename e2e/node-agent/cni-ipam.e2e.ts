@@ -7,9 +7,9 @@ import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ManagedProcess, REPO_ROOT, testbed } from '../testbed/index.ts';
+import type { ManagedProcess } from '../testbed/index.ts';
 import {
-  createNamespace, createNode, createPod, createPool, deletePod, poolRecords, startIpamServices, stopIpamServices, type IpamProcess, type PodObject,
+  createNamespace, createNode, createPod, createPool, deletePod, poolRecords, startIpamServices, startNodeAgent, stopIpamServices, type IpamProcess, type PodObject,
 } from '../ipam/ipam-harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'node-agent-'));
@@ -22,24 +22,15 @@ let node: string;
 beforeAll(async () => {
   ipam = await startIpamServices(1);
   [ns, node] = await Promise.all([createNamespace(), createNode()]);
-  const opsPort = await freePort();
   mkdirSync(join(dir, 'image'));
   writeFileSync(join(dir, 'image', 'spiderpool'), 'the plugin executable');
   writeFileSync(join(dir, 'image', '10-underlay.conflist'), '{"cniVersion":"1.0.0","name":"underlay","plugins":[]}');
-  agent = new ManagedProcess({
-    name: 'node-agent',
-    command: process.execPath,
-    args: [join(REPO_ROOT, 'apps', 'node-agent', 'src', 'main.ts')],
-    logFile: join(dir, 'node-agent.log'),
+  agent = await startNodeAgent({
+    node,
+    ipamAddress: ipam[0]?.address ?? '',
+    socketPath,
+    logDir: dir,
     env: {
-      ...process.env,
-      KUBECONFIG: testbed().kubeconfig,
-      SPIDERPOOL_NODE_NAME: node,
-      SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipam[0]?.address ?? '',
-      SPIDERPOOL_IPAM_UNIX_SOCKET_PATH: socketPath,
-      SPIDERPOOL_OPS_HOST: '127.0.0.1',
-      SPIDERPOOL_OPS_PORT: String(opsPort),
-      SPIDERPOOL_LOG_LEVEL: 'warn',
       SPIDERPOOL_CNI_INSTALL: 'true',
       SPIDERPOOL_CNI_SOURCE_DIR: join(dir, 'image'),
       SPIDERPOOL_CNI_BIN_DIR: join(dir, 'opt-cni-bin'),
@@ -47,7 +38,6 @@ beforeAll(async () => {
       SPIDERPOOL_CNI_CONF_FILE: join(dir, 'image', '10-underlay.conflist'),
     },
   });
-  await agent.waitReady(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).ok, 60_000);
 });
 
 afterAll(async () => {
