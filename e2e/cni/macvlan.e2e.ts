@@ -4,10 +4,9 @@
 // as its IPAM, which forwards to node-agent → ipam-service → kube-apiserver. The pod's
 // namespace ends up with the allocated addresses and routes; DEL releases them.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
 import { createPodNetns, uniqueName } from '../testbed/index.ts';
 import { createPod, createPool, deletePod, poolRecords, type PodObject } from '../ipam/ipam-harness.ts';
-import { startCniBed, type CniBed } from './cni-harness.ts';
+import { runPlugin, startCniBed, type CniBed, type PluginRun } from './cni-harness.ts';
 
 let bed: CniBed;
 let ns: string;
@@ -20,19 +19,8 @@ beforeAll(async () => {
 
 afterAll(async () => bed?.stop());
 
-function runMacvlan(command: 'ADD' | 'DEL', pod: PodObject, netnsPath: string, conf: object): { status: number | null; stdout: string; stderr: string } {
-  return bed.simNode.exec(join(bed.cniPath, 'macvlan'), [], {
-    env: {
-      PATH: process.env['PATH'],
-      CNI_COMMAND: command,
-      CNI_CONTAINERID: `ctr-${pod.metadata.uid.slice(0, 12)}`,
-      CNI_NETNS: netnsPath,
-      CNI_IFNAME: 'eth0',
-      CNI_PATH: bed.cniPath,
-      CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${pod.metadata.namespace};K8S_POD_NAME=${pod.metadata.name};K8S_POD_UID=${pod.metadata.uid}`,
-    },
-    input: JSON.stringify(conf),
-  });
+function runMacvlan(command: 'ADD' | 'DEL', pod: PodObject, netnsPath: string, conf: object): PluginRun {
+  return runPlugin(bed, 'macvlan', { command, pod, netnsPath, containerId: `ctr-${pod.metadata.uid.slice(0, 12)}` }, conf);
 }
 
 const macvlanConf = (ipamConf: object) => ({

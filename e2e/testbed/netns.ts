@@ -10,6 +10,10 @@ export interface SimulatedNode {
   name: string;
   /** The uplink inside the node namespace that main plugins use as master. */
   uplink: string;
+  /** The namespace's path, for node-agent's SPIDERPOOL_HOST_NETNS. */
+  path: string;
+  /** `ip -n <node> …`. */
+  ip(...args: string[]): string;
   /** Runs a program inside the node namespace (where the main plugin finds its master). */
   exec(command: string, args: string[], options: { env: NodeJS.ProcessEnv; input: string; timeoutMs?: number }): { status: number | null; stdout: string; stderr: string };
   remove(): void;
@@ -30,6 +34,8 @@ export function createSimulatedNode(name: string): SimulatedNode {
   return {
     name,
     uplink: 'up0',
+    path: `/var/run/netns/${name}`,
+    ip: (...args) => ip('-n', name, ...args),
     exec: (command, args, options) => {
       const r = spawnSync('ip', ['netns', 'exec', name, command, ...args], { env: options.env, input: options.input, encoding: 'utf8', timeout: options.timeoutMs ?? 60_000 });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -19,6 +19,10 @@ export const IpamServiceConfigSchema = z.object({
   SPIDERPOOL_ENABLE_STATEFULSET: envBool(true),
   SPIDERPOOL_ENABLE_KUBEVIRT_STATIC_IP: envBool(true),
   SPIDERPOOL_ENABLE_SPIDER_SUBNET: envBool(false),
+  /** Set on every allocated IP: the CNI plugin probes the address (ARP / IPv6 DAD) before ADD succeeds. */
+  SPIDERPOOL_ENABLE_IP_CONFLICT_DETECTION: envBool(false),
+  /** Set on every allocated IP: the CNI plugin checks that the pool's gateway answers ARP / NDP. */
+  SPIDERPOOL_ENABLE_GATEWAY_DETECTION: envBool(false),
   /** Upstream's cap on records per pool (SPIDERPOOL_IPPOOL_MAX_ALLOCATED_IPS). */
   SPIDERPOOL_IPPOOL_MAX_ALLOCATED_IPS: z.coerce.number().int().positive().default(5_000),
   /** Namespace of the installation; Multus names without a namespace resolve here. */

@@ -103,7 +103,17 @@ async function main(): Promise<void> {
   });
   grpc.addService(
     IpamService,
-    createIpamHandlers({ allocator, releaser, view, pools, health: base.health, metrics, logger, lockDegraded: () => redis?.degraded ?? false }),
+    createIpamHandlers({
+      allocator,
+      releaser,
+      view,
+      pools,
+      health: base.health,
+      metrics,
+      logger,
+      lockDegraded: () => redis?.degraded ?? false,
+      detection: { ipConflict: config.SPIDERPOOL_ENABLE_IP_CONFLICT_DETECTION, gateway: config.SPIDERPOOL_ENABLE_GATEWAY_DETECTION },
+    }),
   );
 
   let poolGauges: NodeJS.Timeout | undefined;

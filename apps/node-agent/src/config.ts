@@ -21,6 +21,11 @@ export const NodeAgentConfigSchema = z.object({
   SPIDERPOOL_CNI_CONF_DIR: z.string().startsWith('/', 'must be an absolute path').default('/etc/cni/net.d'),
   /** A CNI config file to install into SPIDERPOOL_CNI_CONF_DIR (optional). */
   SPIDERPOOL_CNI_CONF_FILE: z.string().startsWith('/', 'must be an absolute path').optional(),
+  /**
+   * The network namespace that stands for the node (host side of coordinator and ifacer work).
+   * Unset in production (node-agent runs with hostNetwork); tests point it at a namespace they made.
+   */
+  SPIDERPOOL_HOST_NETNS: z.string().startsWith('/', 'must be an absolute path').optional(),
   SPIDERPOOL_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
 });
 

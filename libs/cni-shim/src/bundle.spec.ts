@@ -4,7 +4,8 @@
 // process's event loop, so an in-process fake could not answer).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSocketDir } from './testing/fake-agent.ts';
 
@@ -21,8 +22,13 @@ function cleanEnv(): Record<string, string> {
   return env;
 }
 
+// Every invocation logs; keep the suite's lines out of the host's /var/log/spidernet.
+const logDir = mkdtempSync(join(tmpdir(), 'cni-shim-log-'));
+const defaultLog = join(logDir, 'default.log');
+
 function runBundle(env: Record<string, string>, stdin: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bundle], { env: { ...cleanEnv(), SPIDERPOOL_CNI_PLUGIN_NAME: 'spiderpool', ...env }, input: stdin, encoding: 'utf8', timeout: 10_000 });
+  const baseEnv = { ...cleanEnv(), SPIDERPOOL_CNI_PLUGIN_NAME: 'spiderpool', SPIDERPOOL_CNI_LOG_FILE: defaultLog };
+  const result = spawnSync(process.execPath, [bundle], { env: { ...baseEnv, ...env }, input: stdin, encoding: 'utf8', timeout: 10_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -52,6 +58,7 @@ describe('the built cni-shim bundle', () => {
     agent?.removeAllListeners('exit');
     agent?.kill();
     sockets.remove();
+    rmSync(logDir, { recursive: true, force: true });
   });
 
   it('round-trips an ADD through the agent', () => {
@@ -84,6 +91,28 @@ describe('the built cni-shim bundle', () => {
     const bad = runBundle({ CNI_COMMAND: 'NOPE' }, NETCONF);
     expect(bad.status).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ code: 4 });
+  });
+
+  it('logs each call to the log file the netconf names, and an unwritable log path changes nothing', () => {
+    const logFile = join(logDir, 'netconf', 'spiderpool.log');
+    const conf = (path: string): string => JSON.stringify({ cniVersion: '1.0.0', name: 'net1', type: 'macvlan', ipam: { type: 'spiderpool', log_file_path: path } });
+    const env = { CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'c9', CNI_IFNAME: 'eth1', SPIDERPOOL_CNI_SOCKET: socketPath, SPIDERPOOL_CNI_LOG_FILE: '' };
+    const ok = runBundle(env, conf(logFile));
+    expect(ok.status).toBe(0);
+    const down = runBundle({ ...env, SPIDERPOOL_CNI_SOCKET: sockets.socketPath('missing.sock') }, conf(logFile));
+    const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({ plugin: 'spiderpool', command: 'ADD', containerId: 'c9', ifName: 'eth1', exitCode: 0, msg: 'ok', durationMs: expect.any(Number) }),
+      expect.objectContaining({ command: 'ADD', exitCode: 1, code: 11, msg: JSON.parse(down.stdout).msg }),
+    ]);
+
+    const blocker = join(logDir, 'plain-file');
+    writeFileSync(blocker, 'x');
+    const unwritableConf = conf(join(blocker, 'spiderpool.log'));
+    const unwritable = runBundle(env, unwritableConf);
+    // The same answer as with a writable log: exit 0, the agent's stdout, nothing on stderr.
+    expect({ status: unwritable.status, stderr: unwritable.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(JSON.parse(unwritable.stdout)).toEqual({ received: expect.objectContaining({ command: 'ADD', stdin: unwritableConf }) });
   });
 
   it('starts fast enough to run on every pod creation', () => {

@@ -30,6 +30,8 @@ export const SHIM_ENV = {
   pluginName: 'SPIDERPOOL_CNI_PLUGIN_NAME',
   socket: 'SPIDERPOOL_CNI_SOCKET',
   timeoutMs: 'SPIDERPOOL_CNI_TIMEOUT_MS',
+  /** Overrides the invocation log path of the netconf (tests; see log-config.ts). */
+  logFile: 'SPIDERPOOL_CNI_LOG_FILE',
 } as const;
 
 export interface ReadCniRequestInput {
@@ -71,14 +73,21 @@ function readCommand(env: ShimEnv): CniCommand {
   throw new CniShimError(invalidEnvironment('CNI_COMMAND', `${got}; expected one of ${CNI_COMMANDS.join(', ')}`));
 }
 
-function readPlugin(argv0: string, env: ShimEnv): CniPlugin {
+/** The plugin this invocation is for, or undefined when the name is none of ours. */
+export function pluginOf(argv0: string, env: ShimEnv): CniPlugin | undefined {
+  return CNI_PLUGINS.find((p) => p === pluginName(argv0, env));
+}
+
+function pluginName(argv0: string, env: ShimEnv): string {
   // The override exists for running the bundle as `node cni-shim.cjs`, where argv0 is "node".
-  const override = env[SHIM_ENV.pluginName];
-  const name = override || basename(argv0);
-  const plugin = CNI_PLUGINS.find((p) => p === name);
+  return env[SHIM_ENV.pluginName] || basename(argv0);
+}
+
+function readPlugin(argv0: string, env: ShimEnv): CniPlugin {
+  const plugin = pluginOf(argv0, env);
   if (plugin) return plugin;
-  const source = override ? SHIM_ENV.pluginName : `${SHIM_ENV.pluginName} (unset; program name)`;
-  throw new CniShimError(invalidEnvironment(source, `${JSON.stringify(name)} is not one of ${CNI_PLUGINS.join(', ')}`));
+  const source = env[SHIM_ENV.pluginName] ? SHIM_ENV.pluginName : `${SHIM_ENV.pluginName} (unset; program name)`;
+  throw new CniShimError(invalidEnvironment(source, `${JSON.stringify(pluginName(argv0, env))} is not one of ${CNI_PLUGINS.join(', ')}`));
 }
 
 function parseNetConf(stdin: string, command: CniCommand): NetConf {

@@ -122,3 +122,49 @@ beforeAll(() => {
   socketDir = mkdtempSync(join(tmpdir(), 'grpc-kit-'));
 });
 afterAll(() => rmSync(socketDir, { recursive: true, force: true }));
+
+describe('retries of UNAVAILABLE', () => {
+  it('reaches a server that comes up after the first attempts, within one deadline', async () => {
+    const probe = new GrpcServer();
+    probe.addService(IpamService, handlers);
+    const port = await probe.listen('127.0.0.1:0');
+    await probe.stop(1_000);
+    const client = createGrpcClient(IpamService, `127.0.0.1:${port}`, { defaultDeadlineMs: 5_000, retry: { maxAttempts: 20, initialBackoffMs: 50, maxBackoffMs: 200 } });
+    const late = new GrpcServer();
+    late.addService(IpamService, handlers);
+    const started = new Promise<void>((resolve) => setTimeout(() => void late.listen(`127.0.0.1:${port}`).then(() => resolve()), 400));
+    try {
+      const res = await client.status({ pools: ['a'] });
+      expect(res.ready).toBe(true);
+    } finally {
+      await started;
+      client.close();
+      await late.stop(1_000);
+    }
+  });
+
+  it('gives up with UNAVAILABLE after the attempts, and never retries other errors', async () => {
+    const probe = new GrpcServer();
+    probe.addService(IpamService, handlers);
+    const port = await probe.listen('127.0.0.1:0');
+    await probe.stop(1_000);
+    const client = createGrpcClient(IpamService, `127.0.0.1:${port}`, { defaultDeadlineMs: 5_000, retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 20 } });
+    try {
+      await expect(client.status({})).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    } finally {
+      client.close();
+    }
+    const server = new GrpcServer();
+    const seen: string[] = [];
+    server.addService(IpamService, { ...handlers, garbageCollect: async (req) => { seen.push(req.node); throw new SpiderpoolError('NO_AVAILABLE_POOL', 'x'); } });
+    const live = await server.listen('127.0.0.1:0');
+    const retrying = createGrpcClient(IpamService, `127.0.0.1:${live}`, { defaultDeadlineMs: 5_000, retry: { maxAttempts: 5, initialBackoffMs: 10, maxBackoffMs: 20 } });
+    try {
+      await expect(retrying.garbageCollect({ node: 'n' })).rejects.toMatchObject({ code: 'NO_AVAILABLE_POOL' });
+      expect(seen).toEqual(['n']);
+    } finally {
+      retrying.close();
+      await server.stop(1_000);
+    }
+  });
+});

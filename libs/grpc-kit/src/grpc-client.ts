@@ -22,6 +22,18 @@ export interface GrpcClientOptions {
   /** Deadline applied to every call unless the call sets its own. */
   defaultDeadlineMs?: number;
   channelOptions?: Record<string, string | number>;
+  /**
+   * Retries of calls that failed with UNAVAILABLE (the server could not be reached or went away),
+   * with exponential backoff, all within the call's one deadline. Only for services whose methods
+   * are idempotent (IpamService's are: a repeated Allocate returns the same addresses).
+   */
+  retry?: RetryPolicy;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
 }
 
 export interface ClosableClient {
@@ -48,10 +60,31 @@ export function createGrpcClient<M extends GenServiceMethods>(
     waitForReady: (timeoutMs: number) => waitForReady(raw, timeoutMs),
   };
   for (const method of desc.methods) {
-    stub[method.localName] = (request: unknown, callOptions: CallOptions = {}) =>
-      invoke(raw, method.localName, request, { ...callOptions, deadlineMs: callOptions.deadlineMs ?? options.defaultDeadlineMs });
+    stub[method.localName] = (request: unknown, callOptions: CallOptions = {}) => {
+      const deadlineMs = callOptions.deadlineMs ?? options.defaultDeadlineMs;
+      const once = (remainingMs: number | undefined): Promise<unknown> => invoke(raw, method.localName, request, { ...callOptions, deadlineMs: remainingMs });
+      return options.retry ? withRetry(once, options.retry, deadlineMs, callOptions.signal) : once(deadlineMs);
+    };
   }
   return stub as ServiceClient<M> & ClosableClient;
+}
+
+/** Re-tries UNAVAILABLE with backoff while attempts and the deadline last; other errors at once. */
+async function withRetry(once: (remainingMs: number | undefined) => Promise<unknown>, policy: RetryPolicy, deadlineMs: number | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+  const end = deadlineMs === undefined ? undefined : Date.now() + deadlineMs;
+  let backoff = policy.initialBackoffMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once(end === undefined ? undefined : Math.max(1, end - Date.now()));
+    } catch (err) {
+      const wait = Math.min(backoff, policy.maxBackoffMs) * (0.5 + Math.random() / 2);
+      const timeLeft = end === undefined || Date.now() + wait < end;
+      const retry = err instanceof SpiderpoolError && err.code === 'UNAVAILABLE' && attempt < policy.maxAttempts && timeLeft && !signal?.aborted;
+      if (!retry) throw err;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      backoff *= 2;
+    }
+  }
 }
 
 function invoke(raw: Client, method: string, request: unknown, options: CallOptions): Promise<unknown> {

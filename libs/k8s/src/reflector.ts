@@ -6,6 +6,8 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface ReflectorOptions<T extends KubeObject> {
   namespace?: string;
   labelSelector?: string;
+  /** e.g. `spec.nodeName=node-1`: a node agent caches only its own pods. */
+  fieldSelector?: string;
   onEvent?: (type: WatchEventType, object: T) => void;
   onError?: (err: unknown) => void;
   /** Delay before re-listing after an error. */
@@ -92,6 +94,7 @@ export class Reflector<T extends KubeObject> {
     const list = await this.#client.list<T>(this.#ref, {
       ...(this.#options.namespace ? { namespace: this.#options.namespace } : {}),
       ...(this.#options.labelSelector ? { labelSelector: this.#options.labelSelector } : {}),
+      ...(this.#options.fieldSelector ? { fieldSelector: this.#options.fieldSelector } : {}),
     });
     const seen = new Set<string>();
     for (const raw of list.items) {
@@ -115,6 +118,7 @@ export class Reflector<T extends KubeObject> {
     for (;;) {
       const q = new URLSearchParams({ watch: '1', allowWatchBookmarks: 'true', resourceVersion: this.#resourceVersion, timeoutSeconds: '300' });
       if (this.#options.labelSelector) q.set('labelSelector', this.#options.labelSelector);
+      if (this.#options.fieldSelector) q.set('fieldSelector', this.#options.fieldSelector);
       const path = `${this.#client.path(this.#ref, this.#options.namespace)}?${q}`;
       const res = await this.#client.watch(path, signal);
       const expired = await this.#consume(res);

@@ -26,6 +26,8 @@ export interface HandlerDeps {
   metrics: IpamMetrics;
   logger: Logger;
   lockDegraded: () => boolean;
+  /** Per-IP detection flags handed to the CNI plugin with every allocated address. */
+  detection: { ipConflict: boolean; gateway: boolean };
 }
 
 const toProtoIp = (ip: AllocatedIp) => ({
@@ -58,7 +60,8 @@ export function createIpamHandlers(d: HandlerDeps): IpamHandlers {
       return timed(
         async () => {
           const out = await d.allocator.allocate(toAllocateInput(req));
-          return { ips: out.ips.map(toProtoIp), routes: out.routes };
+          const flags = { enableIpConflictDetection: d.detection.ipConflict, enableGatewayDetection: d.detection.gateway };
+          return { ips: out.ips.map((ip) => ({ ...toProtoIp(ip), ...flags })), routes: out.routes };
         },
         (s) => d.metrics.allocationDuration.observe(s),
         (e) => {

@@ -2,11 +2,13 @@
 import type { Logger } from '@spiderpool/observability';
 import { Counter, Histogram, type Registry } from '@spiderpool/observability';
 import { CniCode, CniError, errorResponse, type ShimRequest, type ShimResponse } from './cni-types.ts';
-import { runSpiderpoolPlugin, type IpamClient } from './spiderpool-plugin.ts';
+
+/** One CNI plugin served by node-agent: what its executable would do, given its env and stdin. */
+export type CniPlugin = (command: string, env: Record<string, string>, stdin: string) => Promise<ShimResponse>;
 
 export interface CniEndpointDeps {
-  ipam: IpamClient;
-  node: string;
+  /** By the name the executable was invoked as: `spiderpool`, `coordinator`, `ifacer`. */
+  plugins: Readonly<Record<string, CniPlugin>>;
   logger: Logger;
   metrics: Registry;
 }
@@ -38,8 +40,9 @@ export function createCniEndpoint(deps: CniEndpointDeps): (body: string) => Prom
 }
 
 function route(deps: CniEndpointDeps, request: ShimRequest): Promise<ShimResponse> {
-  if (request.plugin === 'spiderpool') return runSpiderpoolPlugin(deps, request.command, request.env, request.stdin);
-  return Promise.resolve(errorResponse('1.1.0', new CniError(CniCode.NOT_SUPPORTED, `plugin "${request.plugin}" is not served by this node-agent yet`)));
+  const plugin = Object.hasOwn(deps.plugins, request.plugin) ? deps.plugins[request.plugin] : undefined;
+  if (plugin) return plugin(request.command, request.env, request.stdin);
+  return Promise.resolve(errorResponse('1.1.0', new CniError(CniCode.NOT_SUPPORTED, `plugin "${request.plugin}" is not served by this node-agent (served: ${Object.keys(deps.plugins).join(', ')})`)));
 }
 
 function parseShimRequest(body: string): ShimRequest | { error: ShimResponse } {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { CniCode, CniError, SUPPORTED_CNI_VERSIONS } from './cni-types.ts';
+import { CniCode, CniError } from './cni-types.ts';
+import { checkedVersion, decodeNetconf } from './netconf-common.ts';
 
 /** The `spiderpool` IPAM netconf (upstream field names) and the CNI runtime's identity. */
 export interface IpamCall {
@@ -18,16 +19,6 @@ export interface IpamCall {
 
 const invalid = (field: string, rule: string): CniError => new CniError(CniCode.INVALID_NETCONF, `invalid network config: ${field} ${rule}`);
 
-function parseJson(stdin: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(stdin);
-  } catch (err) {
-    throw new CniError(CniCode.DECODE_FAILURE, `failed to decode the network config: ${(err as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CniError(CniCode.DECODE_FAILURE, 'the network config must be a JSON object');
-  return value as Record<string, unknown>;
-}
 
 function stringList(obj: Record<string, unknown>, key: string, where: string): string[] {
   const v = obj[key];
@@ -55,7 +46,7 @@ function requireEnv(env: Record<string, string>, key: string, command: string): 
 
 /** Parses and checks everything the IPAM plugin needs; nothing is sent anywhere on error. */
 export function parseIpamCall(command: string, env: Record<string, string>, stdin: string): IpamCall {
-  const conf = parseJson(stdin);
+  const conf = decodeNetconf(stdin);
   const cniVersion = checkedVersion(conf);
   const ipam = ipamSection(conf);
   const needsPod = command === 'ADD' || command === 'DEL' || command === 'CHECK';
@@ -75,13 +66,6 @@ export function parseIpamCall(command: string, env: Record<string, string>, stdi
   };
 }
 
-function checkedVersion(conf: Record<string, unknown>): string {
-  const cniVersion = typeof conf['cniVersion'] === 'string' ? conf['cniVersion'] : '';
-  if (!(SUPPORTED_CNI_VERSIONS as readonly string[]).includes(cniVersion)) {
-    throw new CniError(CniCode.INCOMPATIBLE_VERSION, `cniVersion "${cniVersion}" is not supported (supported: ${SUPPORTED_CNI_VERSIONS.join(', ')})`);
-  }
-  return cniVersion;
-}
 
 function ipamSection(conf: Record<string, unknown>): Record<string, unknown> {
   const ipam = conf['ipam'] ?? {};

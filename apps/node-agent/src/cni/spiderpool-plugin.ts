@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
+import { versionOf } from './netconf-common.ts';
 import { ReleaseReason, type IpamService } from '@spiderpool/proto';
 import type { ClosableClient, MethodsOf, ServiceClient } from '@spiderpool/grpc-kit';
 import type { Logger } from '@spiderpool/observability';
+import type { NetlinkPort } from '../netlink/ip-runner.ts';
+import { rollBackOnFailure } from './add-rollback.ts';
+import { announceAddresses } from './announcement.ts';
 import { ipamResult } from './cni-result.ts';
 import { CniCode, CniError, errorResponse, SUPPORTED_CNI_VERSIONS, type ShimResponse } from './cni-types.ts';
+import { detectConflictsAndGateways } from './detection.ts';
 import { toCniError } from './error-mapping.ts';
 import { parseIpamCall, type IpamCall } from './ipam-netconf.ts';
 
@@ -11,6 +16,8 @@ export type IpamClient = ServiceClient<MethodsOf<typeof IpamService>> & Closable
 
 export interface SpiderpoolPluginDeps {
   ipam: IpamClient;
+  /** The kernel, for the conflict / gateway probes and announcements in the pod's namespace. */
+  netlink: NetlinkPort;
   node: string;
   logger: Logger;
 }
@@ -46,6 +53,10 @@ async function dispatch(deps: SpiderpoolPluginDeps, call: IpamCall): Promise<Shi
   switch (call.command) {
     case 'ADD': {
       const res = await deps.ipam.allocate({ pod, attachment, node: deps.node, defaultIpv4Pools: call.defaultIpv4Pools, defaultIpv6Pools: call.defaultIpv6Pools, cleanGateway: call.cleanGateway });
+      const target = { netns: call.netns, ifName: call.ifName };
+      const log = deps.logger.child({ command: 'ADD', pod: `${pod.namespace}/${pod.name}`, containerId: call.containerId, ifName: call.ifName });
+      await rollBackOnFailure(deps, call, log, () => detectConflictsAndGateways(deps.netlink, target, res.ips));
+      await announceAddresses({ port: deps.netlink, log }, target, res.ips);
       return ok(JSON.stringify(ipamResult(call.cniVersion, call.ifName, res)));
     }
     case 'DEL':
@@ -64,14 +75,5 @@ async function dispatch(deps: SpiderpoolPluginDeps, call: IpamCall): Promise<Shi
       return ok();
     default:
       throw new CniError(CniCode.INVALID_ENV, `CNI_COMMAND "${call.command}" is not one of ADD, DEL, CHECK, VERSION, STATUS, GC`);
-  }
-}
-
-function versionOf(stdin: string): string {
-  try {
-    const v = (JSON.parse(stdin) as { cniVersion?: unknown }).cniVersion;
-    return typeof v === 'string' && v ? v : '1.1.0';
-  } catch {
-    return '1.1.0';
   }
 }
