@@ -2,11 +2,13 @@
 // A CNI bin directory with a main plugin and our `spiderpool` executable, plus node-agent and
 // ipam-service processes behind it, for the tests that drive the real CNI path.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertNetnsSupport, createSimulatedNode, REPO_ROOT, testbed, uniqueName, type SimulatedNode } from '../testbed/index.ts';
 import { createNamespace, createNode, startIpamServices, startNodeAgent, stopIpamServices, type IpamProcess } from '../ipam/ipam-harness.ts';
+
+const DEBIAN_MACVLAN = '/usr/lib/cni/macvlan';
 
 export interface CniBed {
   dir: string;
@@ -36,6 +38,10 @@ export async function startCniBed(options: CniBedOptions = {}): Promise<CniBed> 
   // host), installed as `spiderpool` next to the main plugins.
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-cni-executable.ts'), '--out', cniPath], { cwd: REPO_ROOT, stdio: 'pipe' });
   for (const plugin of ['macvlan', 'bridge']) symlinkSync(join(testbed().cniPluginsDir, plugin), join(cniPath, plugin));
+  // The distribution's own build (Debian containernetworking-plugins, CNI ≤ 1.0.0) as well:
+  // what many nodes run. scripts/setup.sh installs it; missing means a broken setup, not a skip.
+  if (!existsSync(DEBIAN_MACVLAN)) throw new Error(`${DEBIAN_MACVLAN} is missing: install the Debian package containernetworking-plugins (scripts/setup.sh does)`);
+  symlinkSync(DEBIAN_MACVLAN, join(cniPath, 'macvlan-debian'));
   const ipam: IpamProcess[] = await startIpamServices(1, { env: options.ipamEnv ?? {} });
   const [namespace, node] = await Promise.all([createNamespace(), createNode()]);
   // node-agent does its host-side work (coordinator veths, host routes, ifacer links) in the

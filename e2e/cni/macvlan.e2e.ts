@@ -73,4 +73,23 @@ describe('macvlan + spiderpool IPAM in network namespaces', () => {
       sandbox.remove();
     }
   });
+
+  it("the distribution's macvlan build (Debian containernetworking-plugins) calls our IPAM the same way", async () => {
+    const pool = await createPool({ subnet: '203.0.113.0/24', ips: ['203.0.113.150-203.0.113.151'], gateway: '203.0.113.1' });
+    const pod = await createPod({ namespace: ns, node });
+    const sandbox = createPodNetns(uniqueName('spp').slice(0, 15));
+    try {
+      const conf = macvlanConf({ default_ipv4_ippool: [pool] });
+      const call = { pod, netnsPath: sandbox.path, containerId: `ctr-${pod.metadata.uid.slice(0, 12)}` };
+      const add = runPlugin(bed, 'macvlan-debian', { ...call, command: 'ADD' }, conf);
+      expect({ status: add.status, stderr: add.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(sandbox.ip('-4', 'addr', 'show', 'eth0')).toContain('inet 203.0.113.150/24');
+      expect(sandbox.ip('-4', 'route', 'show')).toContain('default via 203.0.113.1 dev eth0');
+      await deletePod(ns, pod.metadata.name);
+      expect(runPlugin(bed, 'macvlan-debian', { ...call, command: 'DEL' }, conf).status).toBe(0);
+      expect((await poolRecords(pool)).records.size).toBe(0);
+    } finally {
+      sandbox.remove();
+    }
+  });
 });
