@@ -10,7 +10,9 @@
 //                 the same run, so the difference is what the executable costs
 //
 // Runs are sequential (latency, not throughput). Options: --runs N (100, at most 200),
-// --warmup N (5), --bin DIR (a prebuilt executable directory instead of building one).
+// --warmup N (5), --bin DIR (a prebuilt executable directory instead of building one),
+// --compare DIR (another executable directory measured interleaved with the first: a before/after
+// comparison that the machine's changing load cannot skew).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -25,7 +27,9 @@ import {
 import { execute, postCni, type Timed } from './cni-invoke.ts';
 import { percentile, runBounded } from './stats.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '100' }, warmup: { type: 'string', default: '5' }, bin: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '100' }, warmup: { type: 'string', default: '5' }, bin: { type: 'string' }, compare: { type: 'string' } },
+});
 const MAX_RUNS = 200;
 const RUNS = Math.min(MAX_RUNS, Math.max(1, Number(values.runs)));
 const WARMUP = Math.min(20, Math.max(0, Number(values.warmup)));
@@ -60,11 +64,29 @@ class Series {
 }
 
 interface Stack {
-  exe: string;
+  /** The executables measured, labelled; the first is the one built (or --bin), then --compare. */
+  exes: Array<{ label: string; path: string }>;
   bundle: string;
   socketPath: string;
   netconf: string;
   pods: PodObject[];
+}
+
+/** One measured series and how to take one sample of it. */
+interface Probe {
+  series: Series;
+  sample: () => Timed | Promise<Timed>;
+}
+
+/** Rounds of one sample per probe (interleaved, so drift in the machine's load hits all alike). */
+async function measure(probes: Probe[]): Promise<Series[]> {
+  for (let i = 0; i < RUNS + WARMUP; i++) {
+    for (const probe of probes) {
+      const t = await probe.sample();
+      if (i >= WARMUP) probe.series.record(t);
+    }
+  }
+  return probes.map((p) => p.series);
 }
 
 function buildExecutable(dir: string): string {
@@ -96,62 +118,59 @@ async function createPods(ns: string, node: string, count: number): Promise<PodO
   return pods;
 }
 
-function measureStartup(stack: Stack): Series[] {
-  const floor = new Series('spawn floor (/bin/true)');
-  const sea = new Series('start-up: VERSION (executable)');
-  const plain = new Series('start-up: VERSION (node + bundle)');
-  const hasBundle = existsSync(stack.bundle);
-  for (let i = 0; i < RUNS + WARMUP; i++) {
-    const results = [
-      execute('/bin/true', [], {}, ''),
-      execute(stack.exe, [], { PATH: HOST_PATH, CNI_COMMAND: 'VERSION' }, ''),
-      hasBundle ? execute(process.execPath, [stack.bundle], { PATH: HOST_PATH, CNI_COMMAND: 'VERSION', SPIDERPOOL_CNI_PLUGIN_NAME: 'spiderpool' }, '') : undefined,
-    ];
-    if (i < WARMUP) continue;
-    floor.record(results[0] as Timed);
-    sea.record(results[1] as Timed);
-    if (results[2]) plain.record(results[2]);
+function startupProbes(stack: Stack): Probe[] {
+  const probes: Probe[] = [{ series: new Series('spawn floor (/bin/true)'), sample: () => execute('/bin/true', [], {}, '') }];
+  for (const exe of stack.exes) {
+    probes.push({ series: new Series(`start-up: VERSION (${exe.label})`), sample: () => execute(exe.path, [], { PATH: HOST_PATH, CNI_COMMAND: 'VERSION' }, '') });
   }
-  return hasBundle ? [floor, sea, plain] : [floor, sea];
+  if (existsSync(stack.bundle)) {
+    const env = { PATH: HOST_PATH, CNI_COMMAND: 'VERSION', SPIDERPOOL_CNI_PLUGIN_NAME: 'spiderpool' };
+    probes.push({ series: new Series('start-up: VERSION (node + bundle)'), sample: () => execute(process.execPath, [stack.bundle], env, '') });
+  }
+  return probes;
 }
 
-/** ADD through the executable and ADD posted directly, alternating, each on its own fresh pod. */
-async function measureAdd(stack: Stack): Promise<{ viaExe: Series; direct: Series }> {
-  const viaExe = new Series('ADD via the executable');
-  const direct = new Series('ADD posted to node-agent');
-  const del = (pod: PodObject) => postCni(stack.socketPath, { plugin: 'spiderpool', command: 'DEL', env: cniEnv('DEL', pod), stdin: stack.netconf });
-  for (let i = 0; i < RUNS + WARMUP; i++) {
-    const [a, b] = [stack.pods[2 * i] as PodObject, stack.pods[2 * i + 1] as PodObject];
-    const exeAdd = execute(stack.exe, [], cniEnv('ADD', a), stack.netconf);
-    await del(a);
-    const directAdd = await postCni(stack.socketPath, { plugin: 'spiderpool', command: 'ADD', env: cniEnv('ADD', b), stdin: stack.netconf });
-    await del(b);
-    if (i < WARMUP) continue;
-    viaExe.record(exeAdd);
-    direct.record(directAdd);
-  }
-  return { viaExe, direct };
+/** ADD through each executable and ADD posted directly, each on its own fresh pod, DEL untimed. */
+function addProbes(stack: Stack): Probe[] {
+  let next = 0;
+  const post = (command: string, pod: PodObject) => postCni(stack.socketPath, { plugin: 'spiderpool', command, env: cniEnv(command, pod), stdin: stack.netconf });
+  const timedThenDel = async (add: (pod: PodObject) => Timed | Promise<Timed>): Promise<Timed> => {
+    const pod = stack.pods[next++] as PodObject;
+    const t = await add(pod);
+    await post('DEL', pod);
+    return t;
+  };
+  const probes: Probe[] = stack.exes.map((exe) => ({
+    series: new Series(`ADD via the executable (${exe.label})`),
+    sample: () => timedThenDel((pod) => execute(exe.path, [], cniEnv('ADD', pod), stack.netconf)),
+  }));
+  probes.push({ series: new Series('ADD posted to node-agent'), sample: () => timedThenDel((pod) => post('ADD', pod)) });
+  return probes;
 }
 
 function row(s: Series, target = ''): void {
   const mean = s.times.reduce((sum, t) => sum + t, 0) / Math.max(1, s.times.length);
-  const cells = [s.label.padEnd(34), String(s.times.length).padStart(5), s.p(50).toFixed(1).padStart(9), s.p(99).toFixed(1).padStart(9), mean.toFixed(1).padStart(9)];
+  const cells = [s.label.padEnd(40), String(s.times.length).padStart(5), s.p(50).toFixed(1).padStart(9), s.p(99).toFixed(1).padStart(9), mean.toFixed(1).padStart(9)];
   say(`${cells.join('')}   ${s.failures ? `FAILED ${s.failures}: ${s.firstError}` : target}`);
 }
 
-function report(stack: Stack, startup: Series[], add: { viaExe: Series; direct: Series }): void {
-  const { viaExe, direct } = add;
+function report(stack: Stack, startup: Series[], add: Series[]): void {
+  const direct = add[add.length - 1] as Series;
+  const viaExes = add.slice(0, -1);
   const verdict = (v: number, target: number): string => `${v <= target ? 'meets' : 'MISSES'} <= ${target}`;
   say('');
-  say(`executable size: ${(statSync(stack.exe).size / 1024 / 1024).toFixed(1)} MiB (${stack.exe})`);
+  for (const exe of stack.exes) say(`executable size (${exe.label}): ${(statSync(exe.path).size / 1024 / 1024).toFixed(1)} MiB (${exe.path})`);
   say('');
-  say(`${'series'.padEnd(34)}${'runs'.padStart(5)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'mean ms'.padStart(9)}   target`);
+  say(`${'series'.padEnd(40)}${'runs'.padStart(5)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'mean ms'.padStart(9)}   target`);
   for (const s of startup) row(s);
-  row(viaExe, `p50 ${verdict(viaExe.p(50), TARGET_P50_MS)}, p99 ${verdict(viaExe.p(99), TARGET_P99_MS)}`);
+  for (const s of viaExes) row(s, `p50 ${verdict(s.p(50), TARGET_P50_MS)}, p99 ${verdict(s.p(99), TARGET_P99_MS)}`);
   row(direct, '(baseline: no executable)');
   say('');
-  say(`executable overhead on ADD: +${(viaExe.p(50) - direct.p(50)).toFixed(1)} ms at p50 (${(viaExe.p(50) / direct.p(50)).toFixed(2)} x), +${(viaExe.p(99) - direct.p(99)).toFixed(1)} ms at p99`);
-  say(JSON.stringify({ sizeBytes: statSync(stack.exe).size, series: [...startup, viaExe, direct].map((s) => ({ label: s.label, runs: s.times.length, failures: s.failures, p50ms: s.p(50), p99ms: s.p(99) })) }));
+  for (const s of viaExes) {
+    say(`overhead of ${s.label}: +${(s.p(50) - direct.p(50)).toFixed(1)} ms at p50 (${(s.p(50) / direct.p(50)).toFixed(2)} x), +${(s.p(99) - direct.p(99)).toFixed(1)} ms at p99`);
+  }
+  const sizes = stack.exes.map((e) => ({ label: e.label, bytes: statSync(e.path).size }));
+  say(JSON.stringify({ sizes, series: [...startup, ...add].map((s) => ({ label: s.label, runs: s.times.length, failures: s.failures, p50ms: s.p(50), p99ms: s.p(99) })) }));
 }
 
 async function main(): Promise<void> {
@@ -171,13 +190,15 @@ async function main(): Promise<void> {
     const pool = await createPool({ subnet: '2001:db8:cb::/64', ips: ['2001:db8:cb::1-2001:db8:cb::3ff'] });
     const ipamConf = { type: 'spiderpool', ipam_unix_socket_path: socketPath, default_ipv6_ippool: [pool], log_file_path: join(work, 'spiderpool.log') };
     const netconf = JSON.stringify({ cniVersion: '1.0.0', name: 'cni-bench', type: 'spiderpool', ipam: ipamConf });
-    const pods = await createPods(ns, node, 2 * (RUNS + WARMUP));
-    const stack: Stack = { exe: join(bin, 'spiderpool'), bundle: join(bin, 'cni-shim.cjs'), socketPath, netconf, pods };
+    const exes = [{ label: values.bin ? '--bin' : 'built', path: join(bin, 'spiderpool') }];
+    if (values.compare) exes.push({ label: '--compare', path: join(values.compare, 'spiderpool') });
+    const pods = await createPods(ns, node, (exes.length + 1) * (RUNS + WARMUP));
+    const stack: Stack = { exes, bundle: join(bin, 'cni-shim.cjs'), socketPath, netconf, pods };
     // Start-up latency is CPU-bound: anything else running on the machine shows in every number.
     const load = (): string => (loadavg()[0] ?? 0).toFixed(2);
     say(`CNI executable benchmark: ${RUNS} runs per series after ${WARMUP} warm-up, sequential, node ${process.version}, ${cpus().length} CPUs, load ${load()}`);
-    const startup = measureStartup(stack);
-    const add = await measureAdd(stack);
+    const startup = await measure(startupProbes(stack));
+    const add = await measure(addProbes(stack));
     report(stack, startup, add);
     say(`load average (1 min) at the end: ${load()}`);
   } finally {

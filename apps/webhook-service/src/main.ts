@@ -1,10 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // Composition root of webhook-service.
 import { readFileSync } from 'node:fs';
-import Fastify from 'fastify';
-import { apiServerCheck, loadKubeConfig } from '@spiderpool/k8s';
+import { KubeClient, apiServerCheck, loadKubeConfig, type KubeObject } from '@spiderpool/k8s';
 import { createServiceBase, exitOnStartupError, runService, type Component } from '@spiderpool/service-runtime';
+import { createAdmissionContext } from './admission/admission-context.ts';
+import { createAdmissionMetrics } from './admission/admission-metrics.ts';
+import { createAdmissionServer, type ServingCertificate } from './admission/admission-server.ts';
+import type { KindAdmission } from './admission/admission-types.ts';
 import { loadWebhookServiceConfig } from './config.ts';
+import { coordinatorAdmission } from './coordinator/coordinator-admission.ts';
+import { ipPoolAdmission, reservedIpAdmission, subnetAdmission } from './ippool/index.ts';
+import { coordinatorStatusComponent } from './coordinator/coordinator-status-component.ts';
+import { loadCoordinatorStatusConfig } from './coordinator/coordinator-status-config.ts';
+import { multusConfigAdmission } from './multus/multus-config-admission.ts';
+import { multusControllerComponent } from './multus/multus-controller-component.ts';
+import { loadMultusControllerConfig } from './multus/multus-controller-config.ts';
+import { createPodInjectionAdmission } from './multus/pod-injection-admission.ts';
 
 async function main(): Promise<void> {
   const config = loadWebhookServiceConfig();
@@ -14,30 +25,72 @@ async function main(): Promise<void> {
     opsHost: config.SPIDERPOOL_OPS_HOST,
     opsPort: config.SPIDERPOOL_OPS_PORT,
   });
+  const logger = base.logger;
+  const metrics = createAdmissionMetrics(base.metrics);
   const kc = loadKubeConfig(config.KUBECONFIG);
   base.health.addReadinessCheck('kube-apiserver', apiServerCheck(kc));
+  const client = await KubeClient.create(kc);
 
-  const https = config.SPIDERPOOL_TLS_CERT_FILE && config.SPIDERPOOL_TLS_KEY_FILE
-    ? { cert: readFileSync(config.SPIDERPOOL_TLS_CERT_FILE), key: readFileSync(config.SPIDERPOOL_TLS_KEY_FILE) }
-    : null;
-  if (!https) base.logger.warn('no serving certificate configured: admission endpoint serves plain HTTP (development only)');
+  const admissionContext = createAdmissionContext({
+    client,
+    logger,
+    settings: { protectInUseDeletion: config.SPIDERPOOL_PROTECT_IN_USE_DELETION },
+    redisUrl: config.SPIDERPOOL_REDIS_URL,
+    ownerId: config.SPIDERPOOL_POD_NAME,
+    onRedisDegraded: (degraded) => metrics.redisDegraded.set(degraded ? 1 : 0),
+  });
+  base.health.addReadinessCheck('admission-caches', async () => {
+    if (!admissionContext.ready()) throw new Error('watch caches of pools, subnets and reserved IPs are not synced yet');
+  });
 
-  const app = Fastify({ loggerInstance: base.logger, https, bodyLimit: 4 * 1024 * 1024 });
+  // ── Admission logic, one entry per kind (each kind at most once) ───────────────────────────
+  const kinds: KindAdmission<KubeObject>[] = [
+    // registered below, one line each: ipPoolAdmission, subnetAdmission, reservedIpAdmission,
+    // multusConfigAdmission, coordinatorAdmission, podAdmission, ...
+    coordinatorAdmission,
+    ipPoolAdmission, subnetAdmission, reservedIpAdmission,
+    multusConfigAdmission,
+    createPodInjectionAdmission({ excludedNamespaces: ['kube-system', config.SPIDERPOOL_NAMESPACE], onError: (err, pod) => logger.warn({ err, pod }, 'pod resource injection skipped') }),
+  ];
+
+  const admission = createAdmissionServer({
+    kinds,
+    context: admissionContext.context,
+    metrics,
+    logger,
+    tls: servingCertificateFromFiles(config.SPIDERPOOL_TLS_CERT_FILE, config.SPIDERPOOL_TLS_KEY_FILE),
+    bodyLimitBytes: config.SPIDERPOOL_WEBHOOK_BODY_LIMIT_BYTES,
+    admissionTimeoutMs: config.SPIDERPOOL_WEBHOOK_ADMISSION_TIMEOUT_MS,
+  });
+  if (!config.SPIDERPOOL_TLS_CERT_FILE) logger.warn('no serving certificate configured: admission endpoint serves plain HTTP (development only)');
+  // TLS bootstrap hands new certificates to admission.setCertificate(): new handshakes use
+  // them, no restart (the listener is HTTPS from the start whenever a certificate is given).
 
   const server: Component = {
     name: 'admission-server',
     async start() {
-      await app.listen({ host: config.SPIDERPOOL_WEBHOOK_HOST, port: config.SPIDERPOOL_WEBHOOK_PORT });
+      const port = await admission.listen(config.SPIDERPOOL_WEBHOOK_HOST, config.SPIDERPOOL_WEBHOOK_PORT);
+      logger.info({ host: config.SPIDERPOOL_WEBHOOK_HOST, port, kinds: admission.dispatcher.kinds }, 'admission endpoint listening (POST /mutate, /validate)');
     },
-    stop: () => app.close(),
+    stop: () => admission.close(),
   };
 
+  // Leader-only: discovers pod and service CIDRs into SpiderCoordinator status.
+  const coordinatorStatus = coordinatorStatusComponent({ client, logger, metrics: base.metrics, config: loadCoordinatorStatusConfig(), replica: config.SPIDERPOOL_POD_NAME });
+
+  // Leader-only (own Lease): generates a NetworkAttachmentDefinition per SpiderMultusConfig.
+  const multusController = multusControllerComponent({ client, logger, metrics: base.metrics, config: loadMultusControllerConfig(), replica: config.SPIDERPOOL_POD_NAME });
+
   await runService({
-    logger: base.logger,
-    components: [base.ops, server],
+    logger,
+    components: [base.ops, admissionContext, server, coordinatorStatus, multusController],
     onShutdown: () => base.health.markShuttingDown(),
     shutdownTimeoutMs: config.SPIDERPOOL_SHUTDOWN_TIMEOUT_MS,
   });
+}
+
+function servingCertificateFromFiles(certFile: string | undefined, keyFile: string | undefined): ServingCertificate | null {
+  return certFile && keyFile ? { cert: readFileSync(certFile), key: readFileSync(keyFile) } : null;
 }
 
 main().catch(exitOnStartupError('webhook-service'));

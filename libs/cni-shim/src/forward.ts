@@ -3,9 +3,9 @@
 // transport failure to what the runtime should do about it: ADD/CHECK/GC retry later (code 11),
 // STATUS reports "not available" (code 50), and DEL succeeds, because a failing DEL blocks pod
 // deletion forever while anything it leaves behind is reclaimed by the GC.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { cniErrorOutcome, pluginNotAvailable, tryAgainLater } from './cni-errors.ts';
 import type { CniRequest, ShimOutcome } from './types.ts';
+import { postOverUnixSocket } from './unix-http.ts';
 
 /** The node-agent's CNI endpoint. */
 export const CNI_ENDPOINT_PATH = '/v1/cni';
@@ -32,57 +32,14 @@ function unreachableOutcome(request: CniRequest, reason: string): ShimOutcome {
   return cniErrorOutcome(tryAgainLater(details, request.cniVersion));
 }
 
-function postToAgent(request: CniRequest): Promise<ShimOutcome> {
+async function postToAgent(request: CniRequest): Promise<ShimOutcome> {
   const body = Buffer.from(JSON.stringify({ plugin: request.plugin, command: request.command, env: request.env, stdin: request.stdin }));
-  return new Promise<ShimOutcome>((resolve, reject) => {
-    const req = httpRequest(
-      {
-        socketPath: request.socketPath,
-        path: CNI_ENDPOINT_PATH,
-        method: 'POST',
-        // One request per process: no keep-alive socket that could hold the process open.
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': body.length, connection: 'close' },
-      },
-      (res) => {
-        readAnswer(res).then(resolve, reject);
-      },
-    );
-    // A hard limit over the whole exchange (connect, agent work, reading the answer).
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${request.timeoutMs} ms`)), request.timeoutMs);
-    req.on('error', reject);
-    req.on('close', () => clearTimeout(timer));
-    req.end(body);
-  });
-}
-
-function readAnswer(res: IncomingMessage): Promise<ShimOutcome> {
-  return new Promise<ShimOutcome>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    res.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_ANSWER_BYTES) res.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
-      else chunks.push(chunk);
-    });
-    res.on('error', reject);
-    res.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (res.statusCode === 200) settleParsed(text, resolve, reject);
-      else reject(new Error(`HTTP ${res.statusCode ?? '?'} from ${CNI_ENDPOINT_PATH}: ${text.slice(0, 200)}`));
-    });
-    // Destroyed mid-answer (timeout, agent died): 'end' never comes.
-    res.on('close', () => {
-      if (!res.complete) reject(new Error('connection closed before the answer was complete'));
-    });
-  });
-}
-
-function settleParsed(text: string, resolve: (outcome: ShimOutcome) => void, reject: (error: Error) => void): void {
+  const answer = await postOverUnixSocket({ socketPath: request.socketPath, path: CNI_ENDPOINT_PATH, body, timeoutMs: request.timeoutMs, maxAnswerBytes: MAX_ANSWER_BYTES });
+  if (answer.status !== 200) throw new Error(`HTTP ${answer.status} from ${CNI_ENDPOINT_PATH}: ${answer.body.slice(0, 200)}`);
   try {
-    resolve(parseAnswer(JSON.parse(text)));
+    return parseAnswer(JSON.parse(answer.body));
   } catch (error) {
-    reject(new Error(`unparsable answer: ${error instanceof Error ? error.message : String(error)}`));
+    throw new Error(`unparsable answer: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

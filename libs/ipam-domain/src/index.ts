@@ -72,3 +72,16 @@ export {
   type StatefulSetReplicaOptions,
 } from './selection/workload.ts';
 export { PoolLedger } from './allocation/pool-ledger.ts';
+export {
+  COORDINATOR_DEFAULTS,
+  KERNEL_ROUTE_TABLES,
+  ROUTE_TABLE_MAX,
+  ROUTE_TABLE_MIN,
+  cidrOrIpAsCidr,
+  coordinatorModeOf,
+  isValidPodRPFilter,
+  macPrefixProblem,
+  policyRouteProblem,
+  routeTableProblem,
+  type CoordinatorModeName,
+} from './coordinator/coordinator-fields.ts';

@@ -7,3 +7,6 @@ export { rawRequest, type RawRequest } from './raw-request.ts';
 export { KubeClient, type KubeList, type KubeObject, type RequestObserver, type ResourceRef } from './kube-client.ts';
 export { Reflector, type ReflectorOptions, type WatchEventType } from './reflector.ts';
 export { Resources } from './resources.ts';
+export { LeaderElector, type LeaderElectorOptions, type LeaseLocation } from './leader-election.ts';
+export { kubeLeasePort, microTime, type LeasePort, type LeaseRecord, type LeaseSnapshot } from './lease-port.ts';
+export { systemClock, ManualClock, settle, type Clock } from './clock.ts';

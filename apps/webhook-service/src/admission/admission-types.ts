@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// The contract between the admission server (AdmissionReview v1 over HTTPS) and the per-kind
+// admission logic. A kind's logic never sees HTTP or AdmissionReview JSON: it gets the request
+// as typed objects and answers with the object to store (mutation) and the violations found
+// (validation). The server turns a mutation into a JSON patch and violations into one denial.
+import type { KubeObject } from '@spiderpool/k8s';
+
+export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+export interface AdmissionRequestView<T extends KubeObject> {
+  uid: string;
+  operation: Operation;
+  name: string;
+  namespace: string | undefined;
+  /** The object as it would be stored (absent on DELETE). */
+  object: T | undefined;
+  /** The stored object before the change (UPDATE and DELETE). */
+  oldObject: T | undefined;
+  dryRun: boolean;
+  username: string;
+}
+
+/**
+ * One broken rule. `id` is stable and short (`gateway-in-subnet`): it labels the denial metric
+ * and appears in the message; `rule` says it in words (`must be inside spec.subnet 192.0.2.0/24`).
+ */
+export interface Violation {
+  field: string;
+  value: unknown;
+  id: string;
+  rule: string;
+}
+
+/** The one message format: `spec.gateway: value "198.51.100.1" must be inside … [gateway-in-subnet]`. */
+export function violationMessage(v: Violation): string {
+  const value = v.value === undefined ? '' : ` value ${JSON.stringify(v.value)}`;
+  return `${v.field}:${value} ${v.rule} [${v.id}]`;
+}
+
+export type WatchedKind = 'SpiderIPPool' | 'SpiderSubnet' | 'SpiderReservedIP' | 'SpiderEndpoint' | 'SpiderMultusConfig' | 'SpiderCoordinator' | 'NetworkAttachmentDefinition';
+
+export interface AdmissionSettings {
+  /** Refuse deleting a pool or subnet that still has allocations (default true; upstream: off). */
+  protectInUseDeletion: boolean;
+}
+
+/** What admission logic may read and how it serialises decisions that must see each other. */
+export interface AdmissionContext {
+  /** Objects of a kind: from the watch cache, or from the API server when `fresh`. */
+  list<T extends KubeObject>(kind: WatchedKind, options?: { fresh?: boolean; namespace?: string }): Promise<T[]>;
+  get<T extends KubeObject>(kind: WatchedKind, name: string, namespace?: string): Promise<T | undefined>;
+  settings: AdmissionSettings;
+  /**
+   * Runs `fn` while no other admission with the same key runs, in any replica (Redis lock with a
+   * per-process fallback). Overlap checks of pools and subnets run inside it.
+   */
+  exclusive<R>(key: string, fn: () => Promise<R>): Promise<R>;
+  /**
+   * Objects admitted but maybe not yet visible in the cache or the API server (kept for a short
+   * time, shared between replicas): overlap checks consider them too.
+   */
+  claims: ClaimRegistry;
+}
+
+export interface Claim {
+  kind: WatchedKind;
+  name: string;
+  /** What the overlap check compares: e.g. the pool's subnet and IP ranges. */
+  payload: Record<string, unknown>;
+}
+
+export interface ClaimRegistry {
+  add(claim: Claim, ttlMs: number): Promise<void>;
+  list(kind: WatchedKind): Promise<Claim[]>;
+}
+
+/** The admission logic of one kind; registered with the server by kind name. */
+export interface KindAdmission<T extends KubeObject> {
+  readonly kind: string;
+  /** The object to store; the server diffs it against the request's object into a JSON patch. */
+  mutate?(req: AdmissionRequestView<T>, ctx: AdmissionContext): Promise<T> | T;
+  validate(req: AdmissionRequestView<T>, ctx: AdmissionContext): Promise<Violation[]> | Violation[];
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The checks of a pool against other pools and subnets. Run inside the `ippool-overlap` lock,
+ * against fresh lists plus claims (see address-claims.ts), so two admissions never both pass
+ * with addresses that overlap.
+ */
+import { cidrsOverlap, formatCidr, tryParseCidr, type Cidr } from '@spiderpool/ipam-domain';
+import type { SpiderIPPool, SpiderSubnet } from '@spiderpool/crds';
+import type { AdmissionContext, Violation } from '../admission/admission-types.ts';
+import { peerView, type AddressPeer } from './address-claims.ts';
+import type { CompiledAddresses } from './address-spec.ts';
+import { checkAutoPoolRecord } from './auto-pool.ts';
+import { listSome, violation } from './violation.ts';
+
+export async function checkPoolAgainstPeers(
+  pool: SpiderIPPool,
+  name: string,
+  addresses: CompiledAddresses,
+  ctx: AdmissionContext,
+): Promise<Violation[]> {
+  const [pools, subnets] = await Promise.all([
+    peerView<SpiderIPPool>(ctx, 'SpiderIPPool', name),
+    peerView<SpiderSubnet>(ctx, 'SpiderSubnet', undefined),
+  ]);
+  const owner = subnets.stored.find((s) => sameCidr(tryParseCidr(s.spec?.subnet ?? ''), addresses.cidr));
+  return dedupe([
+    ...pools.peers.flatMap((peer) => againstPool(addresses, peer)),
+    ...subnets.peers.flatMap((peer) => againstSubnet(addresses, peer)),
+    ...checkAutoPoolRecord(pool, addresses, owner),
+  ]);
+}
+
+export function sameCidr(a: Cidr | undefined, b: Cidr): boolean {
+  return a !== undefined && a.version === b.version && a.network === b.network && a.prefix === b.prefix;
+}
+
+export function describePeer(kind: string, peer: AddressPeer): string {
+  return peer.source === 'stored' ? `${kind} ${peer.name}` : `${kind} ${peer.name} (admitted moments ago)`;
+}
+
+function againstPool(addresses: CompiledAddresses, peer: AddressPeer): Violation[] {
+  if (!cidrsOverlap(addresses.cidr, peer.cidr)) return [];
+  const other = describePeer('SpiderIPPool', peer);
+  if (!sameCidr(addresses.cidr, peer.cidr)) {
+    const rule = `must not overlap ${other} whose subnet ${formatCidr(peer.cidr)} differs (pools of one network share one CIDR)`;
+    return [violation('spec.subnet', formatCidr(addresses.cidr), 'subnet-overlaps-pool', rule)];
+  }
+  const shared = addresses.usable.intersection(peer.usable);
+  if (shared.isEmpty()) return [];
+  const rule = `must not overlap the addresses of ${other}: ${listSome(shared.toRanges())} would be handed out twice`;
+  return [violation('spec.ips', shared.toRanges().slice(0, 10), 'ips-overlap-pool', rule)];
+}
+
+/** A subnet of the same CIDR owns the pool, which must take only its addresses; others must stay apart. */
+function againstSubnet(addresses: CompiledAddresses, peer: AddressPeer): Violation[] {
+  if (!cidrsOverlap(addresses.cidr, peer.cidr)) return [];
+  const other = describePeer('SpiderSubnet', peer);
+  if (!sameCidr(addresses.cidr, peer.cidr)) {
+    const rule = `must not overlap ${other} whose subnet ${formatCidr(peer.cidr)} differs (a pool inside a SpiderSubnet uses its exact CIDR)`;
+    return [violation('spec.subnet', formatCidr(addresses.cidr), 'subnet-overlaps-subnet', rule)];
+  }
+  const outside = addresses.usable.difference(peer.usable);
+  if (outside.isEmpty()) return [];
+  const rule = `must lie inside the addresses of its owner ${other}: ${listSome(outside.toRanges())} are not in its spec.ips minus spec.excludeIPs`;
+  return [violation('spec.ips', outside.toRanges().slice(0, 10), 'ips-outside-owner-subnet', rule)];
+}
+
+/** A peer stored and claimed at once may break a rule twice in the same words. */
+export function dedupe(violations: Violation[]): Violation[] {
+  const seen = new Set<string>();
+  return violations.filter((v) => {
+    const key = `${v.id}|${v.field}|${v.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

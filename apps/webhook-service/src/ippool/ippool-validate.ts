@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { SpiderIPPool, SpiderIPPoolSpec } from '@spiderpool/crds';
+import type { AdmissionContext, AdmissionRequestView, Violation } from '../admission/admission-types.ts';
+import { addressClaim, CLAIM_TTL_MS, tombstoneClaim } from './address-claims.ts';
+import { checkAddressSpec } from './address-spec.ts';
+import { checkAutoPoolFields } from './auto-pool.ts';
+import { checkPoolDelete } from './delete-guard.ts';
+import { checkInUseKept } from './ippool-in-use.ts';
+import { checkPoolAgainstPeers } from './ippool-overlap.ts';
+import { checkImmutable, checkTerminatingUpdate, isTerminating } from './lifecycle.ts';
+import { checkPoolFields } from './pool-fields-check.ts';
+
+/** Serialises every pool admission that compares addresses, across replicas. */
+export const POOL_LOCK = 'ippool-overlap';
+
+export async function validateIPPool(req: AdmissionRequestView<SpiderIPPool>, ctx: AdmissionContext): Promise<Violation[]> {
+  if (req.operation === 'DELETE') return validateDelete(req, ctx);
+  if (req.operation === 'CREATE' || req.operation === 'UPDATE') return validateWrite(req, ctx);
+  return [];
+}
+
+async function validateWrite(req: AdmissionRequestView<SpiderIPPool>, ctx: AdmissionContext): Promise<Violation[]> {
+  const pool = req.object;
+  if (!pool) return [];
+  const old = req.operation === 'UPDATE' ? req.oldObject : undefined;
+  // A pool being deleted only sheds finalizers; its content was valid when written.
+  if (old && isTerminating(old)) return checkTerminatingUpdate(old, pool);
+  const spec = pool.spec ?? ({} as SpiderIPPoolSpec);
+  const address = checkAddressSpec(spec);
+  const violations = [
+    ...address.violations,
+    ...checkPoolFields(spec),
+    ...checkAutoPoolFields(pool),
+    ...(old ? checkImmutable(old, pool) : []),
+  ];
+  const compiled = address.compiled;
+  if (!compiled) return violations;
+  if (old) violations.push(...checkInUseKept(old, compiled));
+  return ctx.exclusive(POOL_LOCK, async () => {
+    const all = [...violations, ...(await checkPoolAgainstPeers(pool, nameOf(req), compiled, ctx))];
+    // Only an allowed, persisted-if-all-goes-well write reserves its addresses for the others.
+    if (all.length === 0 && !req.dryRun && nameOf(req) !== '') {
+      await ctx.claims.add(addressClaim('SpiderIPPool', nameOf(req), compiled), CLAIM_TTL_MS);
+    }
+    return all;
+  });
+}
+
+async function validateDelete(req: AdmissionRequestView<SpiderIPPool>, ctx: AdmissionContext): Promise<Violation[]> {
+  const violations = checkPoolDelete(req.oldObject, ctx);
+  if (violations.length === 0 && !req.dryRun && nameOf(req) !== '') {
+    await ctx.claims.add(tombstoneClaim('SpiderIPPool', nameOf(req)), CLAIM_TTL_MS);
+  }
+  return violations;
+}
+
+function nameOf(req: AdmissionRequestView<SpiderIPPool>): string {
+  return req.object?.metadata?.name || req.name || req.oldObject?.metadata?.name || '';
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { SpiderSubnet, SpiderSubnetSpec } from '@spiderpool/crds';
+import type { AdmissionContext, AdmissionRequestView, Violation } from '../admission/admission-types.ts';
+import { addressClaim, CLAIM_TTL_MS, tombstoneClaim } from './address-claims.ts';
+import { checkAddressSpec } from './address-spec.ts';
+import { checkSubnetDelete } from './delete-guard.ts';
+import { POOL_LOCK } from './ippool-validate.ts';
+import { checkImmutable, checkTerminatingUpdate, isTerminating } from './lifecycle.ts';
+import { checkSubnetAgainstPeers } from './subnet-overlap.ts';
+
+/** Serialises subnet admissions; taken before POOL_LOCK, never after it. */
+export const SUBNET_LOCK = 'subnet-overlap';
+
+export async function validateSubnet(req: AdmissionRequestView<SpiderSubnet>, ctx: AdmissionContext): Promise<Violation[]> {
+  if (req.operation === 'DELETE') return validateDelete(req, ctx);
+  if (req.operation === 'CREATE' || req.operation === 'UPDATE') return validateWrite(req, ctx);
+  return [];
+}
+
+async function validateWrite(req: AdmissionRequestView<SpiderSubnet>, ctx: AdmissionContext): Promise<Violation[]> {
+  const subnet = req.object;
+  if (!subnet) return [];
+  const old = req.operation === 'UPDATE' ? req.oldObject : undefined;
+  if (old && isTerminating(old)) return checkTerminatingUpdate(old, subnet);
+  const address = checkAddressSpec(subnet.spec ?? ({} as SpiderSubnetSpec));
+  const violations = [...address.violations, ...(old ? checkImmutable(old, subnet) : [])];
+  const compiled = address.compiled;
+  if (!compiled) return violations;
+  const name = nameOf(req);
+  return ctx.exclusive(SUBNET_LOCK, () =>
+    ctx.exclusive(POOL_LOCK, async () => {
+      const all = [...violations, ...(await checkSubnetAgainstPeers({ name, addresses: compiled, stored: old }, ctx))];
+      if (all.length === 0 && !req.dryRun && name !== '') await ctx.claims.add(addressClaim('SpiderSubnet', name, compiled), CLAIM_TTL_MS);
+      return all;
+    }),
+  );
+}
+
+async function validateDelete(req: AdmissionRequestView<SpiderSubnet>, ctx: AdmissionContext): Promise<Violation[]> {
+  const violations = await checkSubnetDelete(req.oldObject, ctx);
+  if (violations.length === 0 && !req.dryRun && nameOf(req) !== '') await ctx.claims.add(tombstoneClaim('SpiderSubnet', nameOf(req)), CLAIM_TTL_MS);
+  return violations;
+}
+
+function nameOf(req: AdmissionRequestView<SpiderSubnet>): string {
+  return req.object?.metadata?.name || req.name || req.oldObject?.metadata?.name || '';
+}
