@@ -30,9 +30,14 @@ import { percentile, runBounded } from './stats.ts';
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '100' }, warmup: { type: 'string', default: '5' }, bin: { type: 'string' }, compare: { type: 'string' } },
 });
-const MAX_RUNS = 200;
-const RUNS = Math.min(MAX_RUNS, Math.max(1, Number(values.runs)));
-const WARMUP = Math.min(20, Math.max(0, Number(values.warmup)));
+function intOption(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
+  return n;
+}
+// Bounded: every sample is a process start against a live stack.
+const RUNS = intOption('runs', values.runs, 1, 200);
+const WARMUP = intOption('warmup', values.warmup, 0, 20);
 const TARGET_P50_MS = 150;
 const TARGET_P99_MS = 300;
 // A host PATH without the repository's node: the executable must not need one.

@@ -22,8 +22,8 @@ const blob = join(dist, 'sea-prep.blob');
 // execArgvExtension "none": NODE_OPTIONS in the container runtime's environment is ignored, so a
 // flag meant for something else can neither break the plugin (an unknown flag exits 9 before any
 // CNI answer) nor slow it down (e.g. --require, or --jitless rejecting the code cache). Start-up
-// is Node's own bootstrap; useSnapshot is not possible (node:http cannot be in a start-up
-// snapshot) and execArgv --v8-pool-size=1 measured slower (docs/node-agent.md, "Performance").
+// is Node's own bootstrap; useSnapshot (a user-land snapshot replaces Node's built-in one) and
+// execArgv --v8-pool-size=1 both measured slower (docs/node-agent.md, "Performance").
 writeFileSync(config, JSON.stringify({ main: join(dist, 'cni-shim.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, execArgvExtension: 'none' }));
 run(process.execPath, ['--experimental-sea-config', config]);
 

@@ -11,6 +11,8 @@ import { createNamespace, createNode, startIpamServices, startNodeAgent, stopIpa
 const DEBIAN_MACVLAN = '/usr/lib/cni/macvlan';
 
 export interface CniBed {
+  /** Environment for plugin runs: PATH, and the plugins' log file inside the bed's directory. */
+  pluginEnv: Record<string, string>;
   dir: string;
   socketPath: string;
   cniPath: string;
@@ -52,6 +54,7 @@ export async function startCniBed(options: CniBedOptions = {}): Promise<CniBed> 
   const stopIpam = (): Promise<void> => (ipamStopped ??= stopIpamServices(ipam));
   return {
     dir,
+    pluginEnv: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', SPIDERPOOL_CNI_LOG_FILE: join(dir, 'cni-plugins.log') },
     socketPath,
     cniPath,
     namespace,
@@ -87,7 +90,7 @@ export function runPlugin(bed: CniBed, type: string, call: PluginCall, conf: obj
   const { pod } = call;
   return bed.simNode.exec(join(bed.cniPath, type), [], {
     env: {
-      PATH: process.env['PATH'],
+      ...bed.pluginEnv,
       CNI_COMMAND: call.command,
       CNI_CONTAINERID: call.containerId ?? pod.metadata.uid.replaceAll('-', ''),
       CNI_NETNS: call.netnsPath,

@@ -30,7 +30,7 @@ afterAll(async () => bed?.stop());
 function cnitool(verb: string, netnsPath: string, pod?: PodObject): { status: number | null; stdout: string; stderr: string } {
   return bed.simNode.exec(testbed().cnitool, [verb, NET, netnsPath], {
     env: {
-      PATH: process.env['PATH'],
+      ...bed.pluginEnv,
       NETCONFPATH: confDir,
       CNI_PATH: bed.cniPath,
       CNI_IFNAME: 'eth0',

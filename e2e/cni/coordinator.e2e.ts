@@ -65,7 +65,7 @@ afterAll(async () => {
 function cnitool(verb: string, net: string, ifName: string, netnsPath: string, pod: PodObject): { status: number | null; stdout: string; stderr: string } {
   return bed.simNode.exec(testbed().cnitool, [verb, net, netnsPath], {
     env: {
-      PATH: process.env['PATH'],
+      ...bed.pluginEnv,
       NETCONFPATH: confDir,
       CNI_PATH: bed.cniPath,
       CNI_IFNAME: ifName,

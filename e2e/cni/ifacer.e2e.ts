@@ -239,7 +239,7 @@ describe('ifacer chained before macvlan, through the real executable (cnitool)',
     hostIp('link', 'set', 'up0', 'down');
     const sandbox = createPodNetns(uniqueName('ifs').slice(0, 15));
     const cnitool = (verb: string) => host?.exec(testbed().cnitool, [verb, 'chain', sandbox.path], {
-      env: { PATH: process.env['PATH'], NETCONFPATH: confDir, CNI_PATH: cniPath, CNI_IFNAME: 'eth0', CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${ns};K8S_POD_NAME=${pod.metadata.name};K8S_POD_UID=${pod.metadata.uid}` },
+      env: { PATH: process.env['PATH'], SPIDERPOOL_CNI_LOG_FILE: join(dir, 'cni-plugins.log'), NETCONFPATH: confDir, CNI_PATH: cniPath, CNI_IFNAME: 'eth0', CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${ns};K8S_POD_NAME=${pod.metadata.name};K8S_POD_UID=${pod.metadata.uid}` },
       input: '',
     });
     try {

@@ -14,6 +14,7 @@ beforeAll(async () => {
   }
   const tb = testbed();
   stack = await startServices({
+    sharedControlPlane: true,
     stateDir: tb.stateDir,
     kubeconfig: tb.kubeconfig,
     redisUrl: tb.redisUrl,

@@ -17,7 +17,7 @@ const byName = (name: string): ServiceProcess => {
 
 beforeAll(async () => {
   const tb = testbed();
-  stack = await startServices({ stateDir: tb.stateDir, kubeconfig: tb.kubeconfig, redisUrl: tb.redisUrl, node: 'svc-node-1' });
+  stack = await startServices({ sharedControlPlane: true, stateDir: tb.stateDir, kubeconfig: tb.kubeconfig, redisUrl: tb.redisUrl, node: 'svc-node-1' });
   await waitHealthy(stack.services, 60_000);
 });
 

@@ -31,7 +31,14 @@ export interface StackEnv {
   node: string;
   /** Run this file per app instead of the TypeScript sources (e.g. `dist/main.js`). */
   entry?: (app: string) => string;
+  /**
+   * The control plane is shared with other test files: controllers that write cluster-wide
+   * objects (SpiderCoordinator status, NAD rendering) stay off so they cannot race those tests.
+   */
+  sharedControlPlane?: boolean;
 }
+
+const CLUSTER_WIDE_CONTROLLERS_OFF = { SPIDERPOOL_COORDINATOR_STATUS_ENABLED: 'false', SPIDERPOOL_MULTUS_CONTROLLER_ENABLED: 'false' };
 
 /** Starts the four services as separate processes, the way they are deployed. */
 export async function startServices(env: StackEnv): Promise<StartedServices> {
@@ -42,7 +49,7 @@ export async function startServices(env: StackEnv): Promise<StartedServices> {
   const common = { KUBECONFIG: env.kubeconfig, SPIDERPOOL_OPS_HOST: '127.0.0.1', SPIDERPOOL_LOG_LEVEL: 'info' };
   const specs: Array<[string, Record<string, string>, number, string]> = [
     ['ipam-service', { SPIDERPOOL_GRPC_ADDRESS: ipamAddress, SPIDERPOOL_REDIS_URL: env.redisUrl, SPIDERPOOL_OPS_PORT: String(ops.ipam) }, ops.ipam, `grpc ${ipamAddress}`],
-    ['webhook-service', { SPIDERPOOL_WEBHOOK_HOST: '127.0.0.1', SPIDERPOOL_WEBHOOK_PORT: String(ports.webhook), SPIDERPOOL_OPS_PORT: String(ops.webhook) }, ops.webhook, `admission 127.0.0.1:${ports.webhook}`],
+    ['webhook-service', { SPIDERPOOL_WEBHOOK_HOST: '127.0.0.1', SPIDERPOOL_WEBHOOK_PORT: String(ports.webhook), SPIDERPOOL_OPS_PORT: String(ops.webhook), ...(env.sharedControlPlane ? CLUSTER_WIDE_CONTROLLERS_OFF : {}) }, ops.webhook, `admission 127.0.0.1:${ports.webhook}`],
     ['gc-service', { SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipamAddress, SPIDERPOOL_OPS_PORT: String(ops.gc) }, ops.gc, `ipam client -> ${ipamAddress}`],
     ['node-agent', { SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipamAddress, SPIDERPOOL_NODE_NAME: env.node, SPIDERPOOL_IPAM_UNIX_SOCKET_PATH: socket, SPIDERPOOL_OPS_PORT: String(ops.agent) }, ops.agent, `unix ${socket}`],
   ];

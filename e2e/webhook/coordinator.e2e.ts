@@ -29,6 +29,7 @@ beforeAll(async () => {
   // coordinators: the test bed is shared with files that set statuses of their own.
   wh = await startWebhookHarness({
     env: {
+      SPIDERPOOL_COORDINATOR_STATUS_ENABLED: 'true',
       SPIDERPOOL_COORDINATOR_LEASE_NAMESPACE: ns,
       SPIDERPOOL_COORDINATOR_LEASE_NAME: 'coordinator-status-e2e',
       SPIDERPOOL_COORDINATOR_SOURCE_NAMESPACE: ns,

@@ -12,6 +12,7 @@ import type { AdmissionContext, AdmissionSettings, WatchedKind } from './admissi
 import { SharedClaimRegistry } from './claim-registry.ts';
 import { ObjectReader, type LiveReader } from './object-reader.ts';
 import { RedisClaimStore } from './redis-claim-store.ts';
+import { retryUnavailable } from './retry-unavailable.ts';
 
 export const WATCHED_RESOURCES: Record<WatchedKind, ResourceRef> = {
   SpiderIPPool: Resources.ipPools,
@@ -95,8 +96,8 @@ export function createAdmissionContext(options: AdmissionContextOptions): Runnin
 
 function liveReader(client: KubeClient): LiveReader {
   return {
-    list: async (kind, namespace) => (await client.list<KubeObject>(WATCHED_RESOURCES[kind], namespace ? { namespace } : {})).items,
-    get: (kind, name, namespace) => client.find<KubeObject>(WATCHED_RESOURCES[kind], name, namespace),
+    list: (kind, namespace) => retryUnavailable(async () => (await client.list<KubeObject>(WATCHED_RESOURCES[kind], namespace ? { namespace } : {})).items),
+    get: (kind, name, namespace) => retryUnavailable(() => client.find<KubeObject>(WATCHED_RESOURCES[kind], name, namespace)),
   };
 }
 
