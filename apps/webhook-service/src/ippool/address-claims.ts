@@ -15,6 +15,7 @@ import type { KubeObject } from '@spiderpool/k8s';
 import type { AdmissionContext, Claim } from '../admission/admission-types.ts';
 import type { CompiledAddresses } from './address-spec.ts';
 import { lenientRanges } from './ip-ranges.ts';
+import { cidrOf, isRecord } from './field-types.ts';
 
 export const CLAIM_TTL_MS = 30_000;
 
@@ -60,9 +61,10 @@ export async function peerView<T extends AddressObject>(
 }
 
 function peerOfObject(o: AddressObject): AddressPeer[] {
-  const cidr = tryParseCidr(o.spec?.subnet ?? '');
-  if (!cidr) return [];
-  const usable = lenientRanges(o.spec?.ips, cidr.version).difference(lenientRanges(o.spec?.excludeIPs, cidr.version));
+  const spec: unknown = o.spec;
+  const cidr = isRecord(spec) ? cidrOf(spec['subnet']) : undefined;
+  if (!isRecord(spec) || !cidr) return [];
+  const usable = lenientRanges(spec['ips'], cidr.version).difference(lenientRanges(spec['excludeIPs'], cidr.version));
   return [{ name: o.metadata?.name ?? '', cidr, usable, source: 'stored' }];
 }
 

@@ -10,14 +10,16 @@ import type { Violation } from '../admission/admission-types.ts';
 import { checkGateway, checkRoutes } from './gateway-routes.ts';
 import { checkRanges } from './ip-ranges.ts';
 import { violation } from './violation.ts';
+import { isAbsent, typeViolation } from './field-types.ts';
 
+/** As declared; admission reads every field as `unknown` until checked (see field-types.ts). */
 export interface AddressSpec {
-  ipVersion?: number;
-  subnet?: string;
-  ips?: string[];
-  excludeIPs?: string[];
-  gateway?: string;
-  routes?: Route[];
+  ipVersion?: unknown;
+  subnet?: unknown;
+  ips?: unknown;
+  excludeIPs?: unknown;
+  gateway?: unknown;
+  routes?: Route[] | unknown;
 }
 
 /** A spec whose subnet, family and lists are sound, as sets. */
@@ -55,15 +57,18 @@ export function checkAddressSpec(spec: AddressSpec): AddressCheck {
 }
 
 function checkSubnet(subnet: unknown): { cidr: Cidr | undefined; violations: Violation[] } {
-  if (subnet === undefined || subnet === '') {
+  if (isAbsent(subnet) || subnet === '') {
     return { cidr: undefined, violations: [violation('spec.subnet', subnet, 'subnet-required', 'must be set to a CIDR')] };
   }
-  const cidr = typeof subnet === 'string' ? tryParseCidr(subnet) : undefined;
+  if (typeof subnet !== 'string') {
+    return { cidr: undefined, violations: [typeViolation('spec.subnet', subnet, 'a string: a CIDR such as 192.0.2.0/24')] };
+  }
+  const cidr = tryParseCidr(subnet);
   if (!cidr) {
     const rule = 'must be a CIDR such as 192.0.2.0/24 or 2001:db8::/64';
     return { cidr: undefined, violations: [violation('spec.subnet', subnet, 'subnet-invalid', rule)] };
   }
-  if (!isCanonicalCidr(subnet as string)) {
+  if (!isCanonicalCidr(subnet)) {
     const rule = `must be canonical: the network address in canonical form, ${formatCidr(cidr)}`;
     return { cidr, violations: [violation('spec.subnet', subnet, 'subnet-not-canonical', rule)] };
   }
@@ -71,7 +76,7 @@ function checkSubnet(subnet: unknown): { cidr: Cidr | undefined; violations: Vio
 }
 
 function checkIpVersion(ipVersion: unknown, cidr: Cidr | undefined): { violations: Violation[] } {
-  if (ipVersion === undefined) {
+  if (isAbsent(ipVersion)) {
     // The mutating webhook derives it from a valid subnet; without one the subnet error says it all.
     if (!cidr) return { violations: [] };
     return { violations: [violation('spec.ipVersion', ipVersion, 'ipversion-required', 'must be 4 or 6')] };

@@ -11,6 +11,7 @@ import type { Violation } from '../admission/admission-types.ts';
 import { decodeControlledPools } from './controlled-pools.ts';
 import { lenientRanges } from './ip-ranges.ts';
 import type { CompiledAddresses } from './address-spec.ts';
+import { isRecord } from './field-types.ts';
 
 const APP_AFFINITY_KEYS: readonly string[] = [
   Labels.APP_API_GROUP,
@@ -22,26 +23,31 @@ const APP_AFFINITY_KEYS: readonly string[] = [
 
 /** Auto-pools carry the pool-size annotation or the owning application's UID label. */
 export function isAutoPool(pool: SpiderIPPool): boolean {
-  const annotations = pool.metadata?.annotations ?? {};
-  const labels = pool.metadata?.labels ?? {};
-  return Object.hasOwn(annotations, Annotations.IPPOOL_IP_NUMBER) || Object.hasOwn(labels, Labels.OWNER_APPLICATION_UID);
+  const annotations: unknown = pool.metadata?.annotations;
+  const labels: unknown = pool.metadata?.labels;
+  return (isRecord(annotations) && Object.hasOwn(annotations, Annotations.IPPOOL_IP_NUMBER)) ||
+    (isRecord(labels) && Object.hasOwn(labels, Labels.OWNER_APPLICATION_UID));
 }
 
 /** Static rules of auto-pools: the app podAffinity only, and never a cluster default pool. */
 export function checkAutoPoolFields(pool: SpiderIPPool): Violation[] {
   if (!isAutoPool(pool)) return [];
   const out: Violation[] = [];
-  const affinity = pool.spec.podAffinity ?? {};
-  const foreign = Object.keys(affinity.matchLabels ?? {}).filter((k) => !APP_AFFINITY_KEYS.includes(k));
+  // Wrongly typed fields are reported by checkPoolFields; here they count as absent.
+  const spec: unknown = pool.spec;
+  const affinity = isRecord(spec) && isRecord(spec['podAffinity']) ? spec['podAffinity'] : {};
+  const matchLabels = isRecord(affinity['matchLabels']) ? affinity['matchLabels'] : {};
+  const foreign = Object.keys(matchLabels).filter((k) => !APP_AFFINITY_KEYS.includes(k));
   if (foreign.length > 0) {
     const rule = `must use only the application keys ${APP_AFFINITY_KEYS.join(', ')} on an auto-created pool`;
     out.push(violation('spec.podAffinity.matchLabels', foreign, 'auto-pool-affinity-invalid', rule));
   }
-  if ((affinity.matchExpressions ?? []).length > 0) {
+  const expressions = affinity['matchExpressions'];
+  if (Array.isArray(expressions) && expressions.length > 0) {
     const rule = 'must be empty on an auto-created pool (it selects its application by matchLabels)';
-    out.push(violation('spec.podAffinity.matchExpressions', affinity.matchExpressions, 'auto-pool-affinity-invalid', rule));
+    out.push(violation('spec.podAffinity.matchExpressions', expressions, 'auto-pool-affinity-invalid', rule));
   }
-  if (pool.spec.default === true) {
+  if (isRecord(spec) && spec['default'] === true) {
     const rule = 'must not be true on an auto-created pool: its addresses belong to one application';
     out.push(violation('spec.default', true, 'auto-pool-default', rule));
   }
@@ -54,7 +60,7 @@ export function checkAutoPoolRecord(pool: SpiderIPPool, addresses: CompiledAddre
   const name = pool.metadata?.name ?? '';
   if (!subnet) {
     const rule = 'of an auto-created pool must be the CIDR of an existing SpiderSubnet';
-    return [violation('spec.subnet', pool.spec.subnet, 'auto-pool-without-subnet', rule)];
+    return [violation('spec.subnet', pool.spec?.subnet, 'auto-pool-without-subnet', rule)];
   }
   const subnetName = subnet.metadata?.name ?? '';
   const decoded = decodeControlledPools(subnet.status?.controlledIPPools);
@@ -67,5 +73,5 @@ export function checkAutoPoolRecord(pool: SpiderIPPool, addresses: CompiledAddre
       ? `SpiderSubnet ${subnetName} records ${listSome(recorded?.toRanges() ?? [])} for it`
       : `SpiderSubnet ${subnetName} has no record for it in status.controlledIPPools`;
   const rule = `of an auto-created pool are managed by its subnet and must not be edited by hand: ${why}`;
-  return [violation('spec.ips', pool.spec.ips, 'auto-pool-ips-mismatch', rule)];
+  return [violation('spec.ips', pool.spec?.ips, 'auto-pool-ips-mismatch', rule)];
 }

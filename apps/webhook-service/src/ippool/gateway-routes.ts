@@ -4,13 +4,15 @@ import { cidrContains, formatCidr, tryParseCidr, tryParseIp, type Cidr, type IpS
 import type { Route } from '@spiderpool/crds';
 import type { Violation } from '../admission/admission-types.ts';
 import { violation } from './violation.ts';
+import { isAbsent, isRecord, typeViolation } from './field-types.ts';
 
 /**
  * The gateway must be an address inside the subnet and must not be handed out to a pod, i.e.
  * not in `ips − excludeIPs` (`usable`, when known).
  */
-export function checkGateway(gateway: string | undefined, cidr: Cidr, usable: IpSet | undefined): Violation[] {
-  if (gateway === undefined) return [];
+export function checkGateway(gateway: unknown, cidr: Cidr, usable: IpSet | undefined): Violation[] {
+  if (isAbsent(gateway)) return [];
+  if (typeof gateway !== 'string') return [typeViolation('spec.gateway', gateway, 'a string: an IP address')];
   const ip = tryParseIp(gateway);
   if (!ip) return [violation('spec.gateway', gateway, 'gateway-invalid', 'must be an IP address')];
   if (!cidrContains(cidr, ip)) {
@@ -28,12 +30,17 @@ export function checkGateway(gateway: string | undefined, cidr: Cidr, usable: Ip
  * `spec.gateway` is for), not repeated; `gw` an address inside the subnet (the pod reaches only
  * next hops on its own link).
  */
-export function checkRoutes(routes: readonly Route[] | undefined, cidr: Cidr): Violation[] {
+export function checkRoutes(routes: readonly Route[] | unknown, cidr: Cidr): Violation[] {
+  if (isAbsent(routes)) return [];
+  if (!Array.isArray(routes)) return [typeViolation('spec.routes', routes, 'a list of routes {dst, gw}')];
   const seen = new Map<string, number>();
-  return (routes ?? []).flatMap((route, i) => [
-    ...checkDst(route.dst, { cidr, field: `spec.routes[${i}].dst`, seen, index: i }),
-    ...checkRouteGw(route.gw, cidr, `spec.routes[${i}].gw`),
-  ]);
+  return routes.flatMap((route: unknown, i) => {
+    if (!isRecord(route)) return [typeViolation(`spec.routes[${i}]`, route, 'a route {dst, gw}')];
+    return [
+      ...checkDst(route['dst'], { cidr, field: `spec.routes[${i}].dst`, seen, index: i }),
+      ...checkRouteGw(route['gw'], cidr, `spec.routes[${i}].gw`),
+    ];
+  });
 }
 
 interface DstContext {
@@ -44,7 +51,7 @@ interface DstContext {
   index: number;
 }
 
-function checkDst(dst: string, c: DstContext): Violation[] {
+function checkDst(dst: unknown, c: DstContext): Violation[] {
   const parsed = typeof dst === 'string' ? tryParseCidr(dst) : undefined;
   if (!parsed) return [violation(c.field, dst, 'route-dst-invalid', 'must be a CIDR such as 198.51.100.0/24')];
   if (parsed.version !== c.cidr.version) {
@@ -65,7 +72,7 @@ function checkDst(dst: string, c: DstContext): Violation[] {
   return [];
 }
 
-function checkRouteGw(gw: string, cidr: Cidr, field: string): Violation[] {
+function checkRouteGw(gw: unknown, cidr: Cidr, field: string): Violation[] {
   const ip = typeof gw === 'string' ? tryParseIp(gw) : undefined;
   if (!ip) return [violation(field, gw, 'route-gw-invalid', 'must be an IP address')];
   if (!cidrContains(cidr, ip)) {

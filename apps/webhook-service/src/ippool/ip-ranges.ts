@@ -17,6 +17,7 @@ import {
 } from '@spiderpool/ipam-domain';
 import type { Violation } from '../admission/admission-types.ts';
 import { violation } from './violation.ts';
+import { checkStringList, isAbsent } from './field-types.ts';
 
 export interface RangeCheckOptions {
   version: IpVersion;
@@ -34,12 +35,18 @@ export interface RangeCheck {
 
 type Parsed = { interval: Interval } | { violation: Violation };
 
-/** Checks every entry of `entries` (absent means empty) and builds their set when all are sound. */
-export function checkRanges(entries: readonly string[] | undefined, o: RangeCheckOptions): RangeCheck {
+/**
+ * Checks every entry of `entries` (absent means empty) and builds their set when all are sound.
+ * A value that is no list of strings is reported with `field-type` and yields no set.
+ */
+export function checkRanges(entries: unknown, o: RangeCheckOptions): RangeCheck {
+  if (isAbsent(entries)) return { set: IpSet.fromIntervals(o.version, []), violations: [] };
+  const typeViolations = checkStringList(entries, o.field);
+  if (typeViolations.length > 0) return { set: undefined, violations: typeViolations };
   const intervals: Interval[] = [];
   const violations: Violation[] = [];
   let malformed = false;
-  (entries ?? []).forEach((entry, i) => {
+  (entries as string[]).forEach((entry, i) => {
     const parsed = parseEntry(entry, o.version, `${o.field}[${i}]`);
     if ('violation' in parsed) {
       malformed = true;
@@ -60,14 +67,16 @@ export function checkRanges(entries: readonly string[] | undefined, o: RangeChec
  * The canonical form of a list (merged, de-duplicated, ascending, `a` or `a-b`), or undefined
  * when an entry does not parse as `version` — the list is then left for validation to report.
  */
-export function canonicalRanges(entries: readonly string[], version: IpVersion): string[] | undefined {
+export function canonicalRanges(entries: unknown, version: IpVersion): string[] | undefined {
+  if (!Array.isArray(entries)) return undefined;
   return checkRanges(entries, { version, field: '' }).set?.toRanges();
 }
 
 /** Lenient read of a stored list: entries that do not parse are skipped (they predate the rules). */
-export function lenientRanges(entries: readonly string[] | undefined, version: IpVersion): IpSet {
+export function lenientRanges(entries: unknown, version: IpVersion): IpSet {
   const intervals: Interval[] = [];
-  for (const entry of entries ?? []) {
+  for (const entry of Array.isArray(entries) ? entries : []) {
+    if (typeof entry !== 'string') continue;
     const parsed = parseEntry(entry, version, '');
     if ('interval' in parsed) intervals.push(parsed.interval);
   }
@@ -75,7 +84,8 @@ export function lenientRanges(entries: readonly string[] | undefined, version: I
 }
 
 /** The family of an entry's first address, or undefined when it does not start with one. */
-export function versionOfEntry(entry: string): IpVersion | undefined {
+export function versionOfEntry(entry: unknown): IpVersion | undefined {
+  if (typeof entry !== 'string') return undefined;
   return tryParseIp(entry.split('-')[0] ?? '')?.version;
 }
 

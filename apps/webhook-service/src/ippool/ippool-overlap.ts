@@ -4,13 +4,14 @@
  * against fresh lists plus claims (see address-claims.ts), so two admissions never both pass
  * with addresses that overlap.
  */
-import { cidrsOverlap, formatCidr, tryParseCidr, type Cidr } from '@spiderpool/ipam-domain';
+import { cidrsOverlap, formatCidr, type Cidr } from '@spiderpool/ipam-domain';
 import type { SpiderIPPool, SpiderSubnet } from '@spiderpool/crds';
 import type { AdmissionContext, Violation } from '../admission/admission-types.ts';
 import { peerView, type AddressPeer } from './address-claims.ts';
 import type { CompiledAddresses } from './address-spec.ts';
 import { checkAutoPoolRecord } from './auto-pool.ts';
 import { listSome, violation } from './violation.ts';
+import { cidrOf } from './field-types.ts';
 
 export async function checkPoolAgainstPeers(
   pool: SpiderIPPool,
@@ -22,7 +23,7 @@ export async function checkPoolAgainstPeers(
     peerView<SpiderIPPool>(ctx, 'SpiderIPPool', name),
     peerView<SpiderSubnet>(ctx, 'SpiderSubnet', undefined),
   ]);
-  const owner = subnets.stored.find((s) => sameCidr(tryParseCidr(s.spec?.subnet ?? ''), addresses.cidr));
+  const owner = subnets.stored.find((s) => sameCidr(cidrOf(s.spec?.subnet), addresses.cidr));
   return dedupe([
     ...pools.peers.flatMap((peer) => againstPool(addresses, peer)),
     ...subnets.peers.flatMap((peer) => againstSubnet(addresses, peer)),

@@ -6,16 +6,17 @@
  * `routes: []` is an explicit "no routes" and is kept, as upstream does.
  */
 import { API_VERSION, Kinds, Labels, type SpiderIPPool, type SpiderSubnet } from '@spiderpool/crds';
-import { tryParseCidr, type Cidr } from '@spiderpool/ipam-domain';
+import type { Cidr } from '@spiderpool/ipam-domain';
 import type { AdmissionContext } from '../admission/admission-types.ts';
 import { setLabel } from './mutate-common.ts';
+import { cidrOf } from './field-types.ts';
 
 type OwnerReference = NonNullable<NonNullable<SpiderIPPool['metadata']>['ownerReferences']>[number];
 
 export async function adoptBySubnet(pool: SpiderIPPool, cidr: Cidr, ctx: AdmissionContext): Promise<void> {
   // Fresh: subnets are few, and a pool created right after its subnet must still be adopted.
   const subnets = await ctx.list<SpiderSubnet>('SpiderSubnet', { fresh: true });
-  const subnet = subnets.find((s) => sameCidr(tryParseCidr(s.spec?.subnet ?? ''), cidr));
+  const subnet = subnets.find((s) => sameCidr(cidrOf(s.spec?.subnet), cidr));
   const name = subnet?.metadata?.name;
   const uid = subnet?.metadata?.uid;
   if (!subnet || !name || !uid) return;
@@ -38,7 +39,7 @@ function sameCidr(a: Cidr | undefined, b: Cidr): boolean {
  */
 function setControllerOwner(pool: SpiderIPPool, owner: OwnerReference): boolean {
   const metadata = (pool.metadata ??= {});
-  const refs = metadata.ownerReferences ?? [];
+  const refs = Array.isArray(metadata.ownerReferences) ? metadata.ownerReferences : [];
   const controller = refs.find((r) => r.controller === true);
   if (controller && controller.kind !== Kinds.SpiderSubnet) return false;
   if (controller?.uid === owner.uid) return true;

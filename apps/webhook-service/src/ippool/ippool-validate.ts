@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { SpiderIPPool, SpiderIPPoolSpec } from '@spiderpool/crds';
+import type { SpiderIPPool } from '@spiderpool/crds';
 import type { AdmissionContext, AdmissionRequestView, Violation } from '../admission/admission-types.ts';
 import { addressClaim, CLAIM_TTL_MS, tombstoneClaim } from './address-claims.ts';
 import { checkAddressSpec } from './address-spec.ts';
@@ -9,6 +9,7 @@ import { checkInUseKept } from './ippool-in-use.ts';
 import { checkPoolAgainstPeers } from './ippool-overlap.ts';
 import { checkImmutable, checkTerminatingUpdate, isTerminating } from './lifecycle.ts';
 import { checkPoolFields } from './pool-fields-check.ts';
+import { checkSpecObject, specRecord } from './field-types.ts';
 
 /** Serialises every pool admission that compares addresses, across replicas. */
 export const POOL_LOCK = 'ippool-overlap';
@@ -25,9 +26,11 @@ async function validateWrite(req: AdmissionRequestView<SpiderIPPool>, ctx: Admis
   const old = req.operation === 'UPDATE' ? req.oldObject : undefined;
   // A pool being deleted only sheds finalizers; its content was valid when written.
   if (old && isTerminating(old)) return checkTerminatingUpdate(old, pool);
-  const spec = pool.spec ?? ({} as SpiderIPPoolSpec);
+  // Any field may hold any JSON value: the checks report wrong types rather than throw.
+  const spec = specRecord(pool.spec);
   const address = checkAddressSpec(spec);
   const violations = [
+    ...checkSpecObject(pool.spec),
     ...address.violations,
     ...checkPoolFields(spec),
     ...checkAutoPoolFields(pool),

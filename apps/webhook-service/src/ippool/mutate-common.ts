@@ -4,10 +4,11 @@
  * it cannot make sense of is left as written, for validation to report with a precise message.
  */
 import { FINALIZER } from '@spiderpool/crds';
-import { tryParseCidr, type Cidr, type IpVersion } from '@spiderpool/ipam-domain';
+import type { Cidr, IpVersion } from '@spiderpool/ipam-domain';
 import type { KubeObject } from '@spiderpool/k8s';
 import { cidrLabelValue } from './cidr-label.ts';
 import { canonicalRanges } from './ip-ranges.ts';
+import { cidrOf, isRecord, isStringList } from './field-types.ts';
 
 export interface MutableAddressSpec {
   ipVersion?: IpVersion;
@@ -20,9 +21,11 @@ export interface MutableAddressSpec {
 export function defaultAddressObject(obj: KubeObject & { spec?: MutableAddressSpec }, cidrLabel: string): Cidr | undefined {
   ensureFinalizer(obj);
   const spec = obj.spec;
-  const cidr = tryParseCidr(spec?.subnet ?? '');
-  if (!spec || !cidr) return undefined;
-  spec.ipVersion ??= cidr.version;
+  // Any field may hold any JSON value here: the API server checks the schema after mutation.
+  if (!isRecord(spec)) return undefined;
+  const cidr = cidrOf(spec.subnet);
+  if (!cidr) return undefined;
+  if (spec.ipVersion === undefined || spec.ipVersion === null) spec.ipVersion = cidr.version;
   const label = cidrLabelValue(cidr);
   if (label !== undefined) setLabel(obj, cidrLabel, label);
   // Lists are only rewritten in the family the object will be validated against.
@@ -34,16 +37,17 @@ export function defaultAddressObject(obj: KubeObject & { spec?: MutableAddressSp
 export function ensureFinalizer(obj: KubeObject): void {
   const metadata = (obj.metadata ??= {});
   const finalizers = (metadata.finalizers ??= []);
-  if (!finalizers.includes(FINALIZER)) finalizers.push(FINALIZER);
+  if (Array.isArray(finalizers) && !finalizers.includes(FINALIZER)) finalizers.push(FINALIZER);
 }
 
 export function setLabel(obj: KubeObject, key: string, value: string): void {
   const metadata = (obj.metadata ??= {});
-  (metadata.labels ??= {})[key] = value;
+  const labels = (metadata.labels ??= {});
+  if (isRecord(labels)) labels[key] = value;
 }
 
 /** Rewrites `ips` and `excludeIPs` merged, de-duplicated and ascending, when they parse. */
 export function canonicalizeLists(spec: MutableAddressSpec, version: IpVersion): void {
-  if (spec.ips) spec.ips = canonicalRanges(spec.ips, version) ?? spec.ips;
-  if (spec.excludeIPs) spec.excludeIPs = canonicalRanges(spec.excludeIPs, version) ?? spec.excludeIPs;
+  if (isStringList(spec.ips)) spec.ips = canonicalRanges(spec.ips, version) ?? spec.ips;
+  if (isStringList(spec.excludeIPs)) spec.excludeIPs = canonicalRanges(spec.excludeIPs, version) ?? spec.excludeIPs;
 }

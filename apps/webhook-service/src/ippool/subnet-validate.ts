@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { SpiderSubnet, SpiderSubnetSpec } from '@spiderpool/crds';
+import type { SpiderSubnet } from '@spiderpool/crds';
 import type { AdmissionContext, AdmissionRequestView, Violation } from '../admission/admission-types.ts';
 import { addressClaim, CLAIM_TTL_MS, tombstoneClaim } from './address-claims.ts';
 import { checkAddressSpec } from './address-spec.ts';
@@ -7,6 +7,7 @@ import { checkSubnetDelete } from './delete-guard.ts';
 import { POOL_LOCK } from './ippool-validate.ts';
 import { checkImmutable, checkTerminatingUpdate, isTerminating } from './lifecycle.ts';
 import { checkSubnetAgainstPeers } from './subnet-overlap.ts';
+import { checkSpecObject, specRecord } from './field-types.ts';
 
 /** Serialises subnet admissions; taken before POOL_LOCK, never after it. */
 export const SUBNET_LOCK = 'subnet-overlap';
@@ -22,8 +23,9 @@ async function validateWrite(req: AdmissionRequestView<SpiderSubnet>, ctx: Admis
   if (!subnet) return [];
   const old = req.operation === 'UPDATE' ? req.oldObject : undefined;
   if (old && isTerminating(old)) return checkTerminatingUpdate(old, subnet);
-  const address = checkAddressSpec(subnet.spec ?? ({} as SpiderSubnetSpec));
-  const violations = [...address.violations, ...(old ? checkImmutable(old, subnet) : [])];
+  // Any field may hold any JSON value: the checks report wrong types rather than throw.
+  const address = checkAddressSpec(specRecord(subnet.spec));
+  const violations = [...checkSpecObject(subnet.spec), ...address.violations, ...(old ? checkImmutable(old, subnet) : [])];
   const compiled = address.compiled;
   if (!compiled) return violations;
   const name = nameOf(req);
