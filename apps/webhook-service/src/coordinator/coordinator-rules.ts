@@ -14,6 +14,7 @@ import {
   tryParseIp,
 } from '@spiderpool/ipam-domain';
 import type { Violation } from '../admission/admission-types.ts';
+import { checkSpecObject, isAbsent, isRecord, specRecord, typeViolation } from '../ippool/field-types.ts';
 
 type Spec = Record<string, unknown>;
 type Rule = (spec: Spec, base: string) => Violation[];
@@ -41,8 +42,10 @@ const hijackCIDR: Rule = (spec, base) => {
   const list = spec['hijackCIDR'];
   if (isUnset(list)) return [];
   if (!Array.isArray(list)) return one(`${base}.hijackCIDR`, list, 'hijack-cidr-format', 'must be a list of CIDRs or IP addresses');
-  return list.flatMap((item: unknown, i) =>
-    cidrOrIpAsCidr(item) ? [] : one(`${base}.hijackCIDR[${i}]`, item, 'hijack-cidr-format', 'must be a CIDR such as 192.0.2.0/24 or an IP address'));
+  return list.flatMap((item: unknown, i) => {
+    if (typeof item !== 'string') return [typeViolation(`${base}.hijackCIDR[${i}]`, item, 'a string')];
+    return cidrOrIpAsCidr(item) ? [] : one(`${base}.hijackCIDR[${i}]`, item, 'hijack-cidr-format', 'must be a CIDR such as 192.0.2.0/24 or an IP address');
+  });
 };
 
 const ROUTE_RULES = {
@@ -54,9 +57,12 @@ const ROUTE_RULES = {
 const policyRoutes: Rule = (spec, base) => {
   const list = spec['policyRoutes'];
   if (isUnset(list)) return [];
-  if (!Array.isArray(list)) return one(`${base}.policyRoutes`, list, 'policy-route-dst-format', 'must be a list of {dst, gw}');
+  if (!Array.isArray(list)) return [typeViolation(`${base}.policyRoutes`, list, 'a list of routes ({dst, gw})')];
   return list.flatMap((item: unknown, i) => {
-    const route = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    if (!isRecord(item)) return [typeViolation(`${base}.policyRoutes[${i}]`, item, 'an object ({dst, gw})')];
+    const wrong = (['dst', 'gw'] as const).filter((key) => !isAbsent(item[key]) && typeof item[key] !== 'string');
+    if (wrong.length) return wrong.map((key) => typeViolation(`${base}.policyRoutes[${i}].${key}`, item[key], 'a string'));
+    const route = item;
     const problem = policyRouteProblem(route['dst'], route['gw']);
     if (!problem) return [];
     const field = problem === 'family' ? `${base}.policyRoutes[${i}]` : `${base}.policyRoutes[${i}].${problem}`;
@@ -127,22 +133,41 @@ const vethMTU: Rule = (spec, base) => {
   return one(`${base}.vethMTU`, value, 'veth-mtu-range', `must be an integer from ${MIN_MTU} to ${MAX_MTU}`);
 };
 
-const RULES: readonly Rule[] = [
-  podCIDRType,
-  mode,
-  hijackCIDR,
-  policyRoutes,
-  podMACPrefix,
-  podDefaultRouteNIC,
-  hostRuleTable,
-  podRPFilter,
-  txQueueLen,
-  vethLinkAddress,
-  vethMTU,
+/** What each field must hold before its rule can read it: a guard and the words of the `field-type` rule. */
+type FieldType = readonly [guard: (value: unknown) => boolean, expected: string];
+const STRING: FieldType = [(v) => typeof v === 'string', 'a string'];
+const NUMBER: FieldType = [(v) => typeof v === 'number', 'a number'];
+const BOOLEAN: FieldType = [(v) => typeof v === 'boolean', 'a boolean'];
+const ANY: FieldType = [() => true, ''];
+
+/** The rules in field order; a field of the wrong type is reported as such and its rule skipped. */
+const RULES: ReadonlyArray<readonly [field: string, type: FieldType, rule: Rule | undefined]> = [
+  ['podCIDRType', STRING, podCIDRType],
+  ['mode', STRING, mode],
+  ['hijackCIDR', ANY, hijackCIDR],
+  ['policyRoutes', ANY, policyRoutes],
+  ['podMACPrefix', STRING, podMACPrefix],
+  ['tunePodRoutes', BOOLEAN, undefined],
+  ['podDefaultRouteNIC', STRING, podDefaultRouteNIC],
+  ['hostRuleTable', NUMBER, hostRuleTable],
+  ['podRPFilter', NUMBER, podRPFilter],
+  ['txQueueLen', NUMBER, txQueueLen],
+  ['vethLinkAddress', STRING, vethLinkAddress],
+  ['vethMTU', NUMBER, vethMTU],
 ];
 
-/** Every violation of a SpiderCoordinator spec, in field order; empty when it is valid. */
+/**
+ * Every violation of a SpiderCoordinator spec, in field order; empty when it is valid. The spec
+ * may hold any JSON value (admission sees objects before the schema is checked): a spec that is
+ * not an object, or a field of the wrong type, is reported with the `field-type` rule.
+ */
 export function coordinatorSpecViolations(spec: unknown, base = 'spec'): Violation[] {
-  const s = (typeof spec === 'object' && spec !== null && !Array.isArray(spec) ? spec : {}) as Spec;
-  return RULES.flatMap((rule) => rule(s, base));
+  const notObject = checkSpecObject(spec);
+  if (notObject.length) return notObject.map((v) => ({ ...v, field: base }));
+  const s: Spec = specRecord(spec);
+  return RULES.flatMap(([field, [guard, expected], rule]) => {
+    const value = s[field];
+    if (!isUnset(value) && !guard(value)) return [typeViolation(`${base}.${field}`, value, expected)];
+    return rule ? rule(s, base) : [];
+  });
 }

@@ -3,8 +3,8 @@
 // same messages), except that nothing is required, since every field left out is inherited
 // from the cluster's SpiderCoordinator when the pod starts.
 import type { CoordinatorSpec } from '@spiderpool/crds';
-import { cidrOrIpAsCidr } from '@spiderpool/ipam-domain';
 import type { Violation } from '../admission/admission-types.ts';
+import { normaliseCidrList, normalisePolicyRoutes } from '../coordinator/coordinator-defaults.ts';
 import { coordinatorSpecViolations } from '../coordinator/coordinator-rules.ts';
 
 /** Rules that only a whole SpiderCoordinator must satisfy. */
@@ -20,8 +20,9 @@ export function coordinatorOverrideViolations(spec: CoordinatorSpec, base: strin
  * host CIDR. Values that cannot be normalised stay as written, for validation to name.
  */
 export function coordinatorOverrideWithDefaults(spec: CoordinatorSpec): CoordinatorSpec {
-  const out: CoordinatorSpec = { ...spec, mode: spec.mode || 'auto', tunePodRoutes: spec.tunePodRoutes ?? true };
-  if (Array.isArray(spec.hijackCIDR)) out.hijackCIDR = spec.hijackCIDR.map((c) => cidrOrIpAsCidr(c) ?? c);
-  if (Array.isArray(spec.policyRoutes)) out.policyRoutes = spec.policyRoutes.map((r) => ({ ...r, dst: cidrOrIpAsCidr(r.dst) ?? r.dst }));
+  const unset = (value: unknown): boolean => value === undefined || value === null || value === '';
+  const out: CoordinatorSpec = { ...spec, mode: unset(spec.mode) ? 'auto' : spec.mode, tunePodRoutes: spec.tunePodRoutes ?? true };
+  if (Array.isArray(spec.hijackCIDR)) out.hijackCIDR = normaliseCidrList(spec.hijackCIDR) as string[];
+  if (Array.isArray(spec.policyRoutes)) out.policyRoutes = normalisePolicyRoutes(spec.policyRoutes) as CoordinatorSpec['policyRoutes'];
   return out;
 }

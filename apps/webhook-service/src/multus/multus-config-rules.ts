@@ -8,6 +8,7 @@ import { coordinatorOverrideViolations } from './coordinator-override.ts';
 import { chainRules, customRules } from './custom-rules.ts';
 import { ibSriovRules, ipoibRules, ovsRules, sriovRules } from './device-rules.ts';
 import { ALL_BLOCKS, BLOCK_OF, type CniType } from './multus-config-blocks.ts';
+import { multusFieldTypeViolations } from './multus-field-types.ts';
 import { DEFAULT_CNI_VERSION } from './multus-keys.ts';
 import { parentedRules, vlanBlockRules } from './parented-rules.ts';
 import { violation } from './violation.ts';
@@ -46,9 +47,12 @@ function typeRules(smc: SpiderMultusConfig, spec: SpiderMultusConfigSpec, type: 
 
 /**
  * All violations of `smc`; `old` is the stored object on UPDATE. The object is expected to have
- * been through the defaults of multus-config-defaults.ts (the mutating webhook runs first).
+ * been through the defaults of multus-config-defaults.ts (the mutating webhook runs first). A spec
+ * with fields of the wrong type gets only those reported (`field-type`): the rules read typed fields.
  */
 export function multusConfigViolations(smc: SpiderMultusConfig, old?: SpiderMultusConfig): Violation[] {
+  const wrongTypes = multusFieldTypeViolations(smc.spec);
+  if (wrongTypes.length) return wrongTypes;
   const spec = smc.spec ?? {};
   const type = spec.cniType ?? 'custom';
   if (!(CNI_TYPES as readonly string[]).includes(type)) {
