@@ -47,13 +47,18 @@ export function tombstoneClaim(kind: AddressKind, name: string): Claim {
   return { kind, name, payload: { deleted: true, at: Date.now() } };
 }
 
-/** Stored objects and live claims of `kind`, without the ones named `self` (the object admitted). */
+/**
+ * Stored objects (the watch cache) and live claims of `kind`, without the ones named `self`.
+ * Inside the overlap lock the claims cover everything admitted in the last 30 s by any replica,
+ * so the cache only has to be as current as that, which a watch is by a wide margin; a LIST of
+ * every pool per admission would cap admission at the LIST's rate (≈25/s with 1,000 pools).
+ */
 export async function peerView<T extends AddressObject>(
   ctx: AdmissionContext,
   kind: AddressKind,
   self: string | undefined,
 ): Promise<PeerView<T>> {
-  const [objects, claims] = await Promise.all([ctx.list<T>(kind, { fresh: true }), ctx.claims.list(kind)]);
+  const [objects, claims] = await Promise.all([ctx.list<T>(kind), ctx.claims.list(kind)]);
   const stored = objects.filter((o) => o.metadata?.name !== self);
   const fromStore = stored.flatMap((o) => peerOfObject(o));
   const fromClaims = [...latestClaims(claims).values()].filter((c) => c.name !== self).flatMap((c) => peerOfClaim(c));
