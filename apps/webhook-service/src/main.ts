@@ -45,8 +45,6 @@ async function main(): Promise<void> {
 
   // ── Admission logic, one entry per kind (each kind at most once) ───────────────────────────
   const kinds: KindAdmission<KubeObject>[] = [
-    // registered below, one line each: ipPoolAdmission, subnetAdmission, reservedIpAdmission,
-    // multusConfigAdmission, coordinatorAdmission, podAdmission, ...
     coordinatorAdmission,
     ipPoolAdmission, subnetAdmission, reservedIpAdmission,
     multusConfigAdmission,
@@ -63,8 +61,9 @@ async function main(): Promise<void> {
     admissionTimeoutMs: config.SPIDERPOOL_WEBHOOK_ADMISSION_TIMEOUT_MS,
   });
   if (!config.SPIDERPOOL_TLS_CERT_FILE) logger.warn('no serving certificate configured: admission endpoint serves plain HTTP (development only)');
-  // TLS bootstrap hands new certificates to admission.setCertificate(): new handshakes use
-  // them, no restart (the listener is HTTPS from the start whenever a certificate is given).
+  // Certificates from files for now; the TLS bootstrap (src/tls, generated CA in a Secret,
+  // caBundle patching) is not wired here yet. When it is, it hands renewed certificates to
+  // admission.setCertificate(): new handshakes use them without a restart.
 
   const server: Component = {
     name: 'admission-server',
