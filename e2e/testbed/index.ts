@@ -7,3 +7,4 @@ export { issueServingCert } from './pki.ts';
 export { ensureBinaries, REPO_ROOT, type Binaries } from './binaries.ts';
 export { IPAM_SERVICE_NODE_FLAGS, startServices, waitHealthy, type ServiceProcess, type StartedServices, type StackEnv } from './services.ts';
 export { assertNetnsSupport, createPodNetns, createSimulatedNode, type SimulatedNode } from './netns.ts';
+export { SERVICES_NAMESPACE, ensureNamespace } from './namespace.ts';

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import { join } from 'node:path';
+import { KubeClient, loadKubeConfig } from '@spiderpool/k8s';
 import { REPO_ROOT } from './binaries.ts';
 import { freePort } from './free-port.ts';
 import { ManagedProcess } from './managed-process.ts';
+import { SERVICES_NAMESPACE, ensureNamespace } from './namespace.ts';
 
 /**
  * V8 memory settings ipam-service runs with (the deployment sets the same NODE_OPTIONS). Without
@@ -42,6 +44,8 @@ const CLUSTER_WIDE_CONTROLLERS_OFF = { SPIDERPOOL_COORDINATOR_STATUS_ENABLED: 'f
 
 /** Starts the four services as separate processes, the way they are deployed. */
 export async function startServices(env: StackEnv): Promise<StartedServices> {
+  // webhook-service keeps its TLS Secret in its namespace (as deployed, where kustomize makes it).
+  await ensureNamespace(await KubeClient.create(loadKubeConfig(env.kubeconfig)), SERVICES_NAMESPACE);
   const ports = { grpc: await freePort(), webhook: await freePort() };
   const ops = { ipam: await freePort(), webhook: await freePort(), gc: await freePort(), agent: await freePort() };
   const ipamAddress = `127.0.0.1:${ports.grpc}`;
@@ -49,7 +53,7 @@ export async function startServices(env: StackEnv): Promise<StartedServices> {
   const common = { KUBECONFIG: env.kubeconfig, SPIDERPOOL_OPS_HOST: '127.0.0.1', SPIDERPOOL_LOG_LEVEL: 'info' };
   const specs: Array<[string, Record<string, string>, number, string]> = [
     ['ipam-service', { SPIDERPOOL_GRPC_ADDRESS: ipamAddress, SPIDERPOOL_REDIS_URL: env.redisUrl, SPIDERPOOL_OPS_PORT: String(ops.ipam) }, ops.ipam, `grpc ${ipamAddress}`],
-    ['webhook-service', { SPIDERPOOL_WEBHOOK_HOST: '127.0.0.1', SPIDERPOOL_WEBHOOK_PORT: String(ports.webhook), SPIDERPOOL_OPS_PORT: String(ops.webhook), ...(env.sharedControlPlane ? CLUSTER_WIDE_CONTROLLERS_OFF : {}) }, ops.webhook, `admission 127.0.0.1:${ports.webhook}`],
+    ['webhook-service', { SPIDERPOOL_NAMESPACE: SERVICES_NAMESPACE, SPIDERPOOL_TLS_IP_ADDRESSES: '127.0.0.1', SPIDERPOOL_WEBHOOK_HOST: '127.0.0.1', SPIDERPOOL_WEBHOOK_PORT: String(ports.webhook), SPIDERPOOL_OPS_PORT: String(ops.webhook), ...(env.sharedControlPlane ? CLUSTER_WIDE_CONTROLLERS_OFF : {}) }, ops.webhook, `admission 127.0.0.1:${ports.webhook}`],
     ['gc-service', { SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipamAddress, SPIDERPOOL_OPS_PORT: String(ops.gc) }, ops.gc, `ipam client -> ${ipamAddress}`],
     ['node-agent', { SPIDERPOOL_IPAM_SERVICE_ADDRESS: ipamAddress, SPIDERPOOL_NODE_NAME: env.node, SPIDERPOOL_IPAM_UNIX_SOCKET_PATH: socket, SPIDERPOOL_OPS_PORT: String(ops.agent) }, ops.agent, `unix ${socket}`],
   ];

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The real kube-apiserver calls the real webhook-service: labelled Spiderpool objects go through
 // both webhooks on CREATE, UPDATE and DELETE, unlabelled ones never reach this instance, and a
-// webhook that is down refuses labelled writes (failurePolicy Fail). Observed through the
+// webhook that is down refuses labelled writes (failurePolicy Fail). The API server trusts the
+// service through the caBundle the service's own TLS bootstrap wrote. Observed through the
 // service's own metrics, so this holds whatever admission logic is registered.
+import { X509Certificate } from 'node:crypto';
+import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { API_VERSION } from '@spiderpool/crds';
+import { API_VERSION, GROUP } from '@spiderpool/crds';
 import { KubeClient, Resources, type KubeObject } from '@spiderpool/k8s';
 import { adminKubeConfig, sleep, uniqueName } from '../testbed/index.ts';
 import { sumSamples } from './review-client.ts';
@@ -94,6 +97,39 @@ describe('webhook-service behind the real kube-apiserver', () => {
     expect(delta(await counts(), before)).toEqual({});
   });
 });
+
+describe('TLS bootstrapped by the service', () => {
+  it('puts the CA of its TLS Secret into the caBundle of both of its webhook configurations', async () => {
+    const ca = await secretCa();
+    for (const ref of [Resources.mutatingWebhookConfigurations, Resources.validatingWebhookConfigurations]) {
+      const configuration = await kube.find<KubeObject & { webhooks: Array<{ clientConfig: { caBundle?: string } }> }>(ref, `${wh.instance}.${GROUP}`);
+      const bundles = configuration?.webhooks.map((w) => Buffer.from(w.clientConfig.caBundle ?? '', 'base64').toString('utf8')) ?? [];
+      expect(bundles).toHaveLength(1);
+      expect(new X509Certificate(bundles[0] ?? '').fingerprint256).toBe(ca.fingerprint256);
+    }
+  });
+
+  it('serves a certificate for 127.0.0.1 that this CA issued', async () => {
+    const ca = await secretCa();
+    const served = await new Promise<X509Certificate>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port: Number(new URL(wh.url).port), ca: ca.toString() }, () => {
+        const raw = socket.getPeerX509Certificate();
+        socket.end();
+        if (raw) resolve(raw);
+        else reject(new Error('no peer certificate'));
+      });
+      socket.on('error', reject);
+    });
+    expect(served.checkIssued(ca)).toBe(true);
+    expect(served.checkIP('127.0.0.1')).toBe('127.0.0.1');
+  });
+});
+
+async function secretCa(): Promise<X509Certificate> {
+  if (!wh.tlsSecret) throw new Error('the harness runs without auto TLS');
+  const secret = await kube.find<KubeObject & { data: Record<string, string> }>(Resources.secrets, wh.tlsSecret.name, wh.tlsSecret.namespace);
+  return new X509Certificate(Buffer.from(secret?.data['ca.crt'] ?? '', 'base64'));
+}
 
 describe('a webhook that is down', () => {
   it('makes the API server refuse labelled writes (failurePolicy Fail)', async () => {

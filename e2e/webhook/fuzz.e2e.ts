@@ -55,6 +55,9 @@ function reviewProblem(fuzz: FuzzCase, parsed: Record<string, unknown>): string 
   }
   const status = response['status'] as { code?: number; message?: string } | undefined;
   if (response['allowed'] === false && (typeof status?.code !== 'number' || !status.message)) return 'denial without status code and message';
+  // A 5xx inside the review means a kind's logic threw (or timed out) on the input: malformed
+  // objects must be denied with a 4xx naming the field, or allowed, never fail as our error.
+  if (typeof status?.code === 'number' && status.code >= 500) return `status ${status.code}: ${String(status.message).slice(0, 200)}`;
   return undefined;
 }
 

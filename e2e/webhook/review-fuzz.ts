@@ -3,6 +3,7 @@
 // garbage, wrong envelopes, single corrupted fields, huge and deeply nested bodies, and well-formed
 // reviews of every kind with random specs and operations. Deterministic for a seed, so a failing
 // case can be replayed.
+import { FUZZ_KINDS, prng } from '@spiderpool/testkit';
 
 export type FuzzCategory = 'not-json' | 'json-scalar' | 'envelope' | 'request-field' | 'huge' | 'deep' | 'well-formed';
 
@@ -18,28 +19,6 @@ export interface FuzzCase {
   expect: 200 | 400 | 'any';
 }
 
-/** mulberry32: small, fast, good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const KINDS: Array<{ kind: string; group: string; namespaced: boolean; fields: string[] }> = [
-  { kind: 'SpiderIPPool', group: 'spiderpool.spidernet.io', namespaced: false, fields: ['ipVersion', 'subnet', 'ips', 'excludeIPs', 'gateway', 'routes', 'podAffinity', 'namespaceName', 'nodeName', 'multusName', 'default', 'disable', 'vlan'] },
-  { kind: 'SpiderSubnet', group: 'spiderpool.spidernet.io', namespaced: false, fields: ['ipVersion', 'subnet', 'ips', 'excludeIPs', 'gateway', 'routes', 'vlan'] },
-  { kind: 'SpiderReservedIP', group: 'spiderpool.spidernet.io', namespaced: false, fields: ['ipVersion', 'ips'] },
-  { kind: 'SpiderMultusConfig', group: 'spiderpool.spidernet.io', namespaced: true, fields: ['cniType', 'macvlan', 'ipvlan', 'sriov', 'ovs', 'customCNI', 'coordinator', 'enableCoordinator', 'disableIPAM'] },
-  { kind: 'SpiderCoordinator', group: 'spiderpool.spidernet.io', namespaced: false, fields: ['mode', 'podCIDRType', 'hijackCIDR', 'podMACPrefix', 'tunePodRoutes', 'podDefaultRouteNIC', 'hostRuleTable', 'vethLinkAddress', 'detectGateway', 'detectIPConflict', 'txQueueLen'] },
-  { kind: 'SpiderEndpoint', group: 'spiderpool.spidernet.io', namespaced: true, fields: [] },
-  { kind: 'Pod', group: '', namespaced: true, fields: ['containers', 'nodeName'] },
-  { kind: 'SomethingElse', group: 'example.com', namespaced: false, fields: ['x'] },
-];
 
 const PLAUSIBLE: unknown[] = [
   '192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/25', '2001:db8::/64', '2001:db8:1::/120', '192.0.2.1', '192.0.2.10-192.0.2.20',
@@ -160,7 +139,7 @@ export class ReviewFuzzer {
   }
 
   #wellFormed(forced?: (typeof OPERATIONS)[number]): { body: unknown; uid: string } {
-    const kind = this.#pick(KINDS);
+    const kind = this.#pick(FUZZ_KINDS);
     const operation = forced ?? this.#pick(OPERATIONS);
     const uid = `fuzz-${this.#int(1e9).toString(16)}-${this.#int(1e9).toString(16)}`;
     const name = this.#random() < 0.9 ? `obj-${this.#int(1e6)}` : '';
@@ -187,7 +166,7 @@ export class ReviewFuzzer {
     return { body: { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }, uid };
   }
 
-  #spec(fields: string[]): Record<string, unknown> {
+  #spec(fields: readonly string[]): Record<string, unknown> {
     const spec: Record<string, unknown> = {};
     for (const field of fields) if (this.#random() < 0.5) spec[field] = this.#json(3);
     if (this.#random() < 0.2) spec[this.#string(10)] = this.#json(2);

@@ -21,7 +21,7 @@ export const WebhookServiceConfigSchema = z.object({
   SPIDERPOOL_WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(64 * 1024).default(7 * 1024 * 1024),
   /** Deadline of one admission; keep it below the webhook configurations' timeoutSeconds. */
   SPIDERPOOL_WEBHOOK_ADMISSION_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(8_000),
-  /** Name of this replica (pod name), the owner of its Redis locks. */
+  /** Name of this replica (pod name): its identity in the controllers' leader election Leases. */
   SPIDERPOOL_POD_NAME: z.string().default(`webhook-service-${process.pid}`),
   /** Where the serving certificate comes from: `auto` (own CA, shared through a Secret) or `provided` (the CERT/KEY files). */
   SPIDERPOOL_TLS_MODE: z.enum(['auto', 'provided']).default('auto'),

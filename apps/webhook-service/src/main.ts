@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Composition root of webhook-service.
-import { readFileSync } from 'node:fs';
 import { KubeClient, apiServerCheck, loadKubeConfig, type KubeObject } from '@spiderpool/k8s';
 import { createServiceBase, exitOnStartupError, runService, type Component } from '@spiderpool/service-runtime';
 import { createAdmissionContext } from './admission/admission-context.ts';
 import { createAdmissionMetrics } from './admission/admission-metrics.ts';
-import { createAdmissionServer, type ServingCertificate } from './admission/admission-server.ts';
+import { createAdmissionServer } from './admission/admission-server.ts';
 import type { KindAdmission } from './admission/admission-types.ts';
 import { loadWebhookServiceConfig } from './config.ts';
 import { coordinatorAdmission } from './coordinator/coordinator-admission.ts';
@@ -16,6 +15,7 @@ import { multusConfigAdmission } from './multus/multus-config-admission.ts';
 import { multusControllerComponent } from './multus/multus-controller-component.ts';
 import { loadMultusControllerConfig } from './multus/multus-controller-config.ts';
 import { createPodInjectionAdmission } from './multus/pod-injection-admission.ts';
+import { startTlsBootstrap, type TlsBootstrap } from './tls/index.ts';
 
 async function main(): Promise<void> {
   const config = loadWebhookServiceConfig();
@@ -36,7 +36,6 @@ async function main(): Promise<void> {
     logger,
     settings: { protectInUseDeletion: config.SPIDERPOOL_PROTECT_IN_USE_DELETION },
     redisUrl: config.SPIDERPOOL_REDIS_URL,
-    ownerId: config.SPIDERPOOL_POD_NAME,
     onRedisDegraded: (degraded) => metrics.redisDegraded.set(degraded ? 1 : 0),
   });
   base.health.addReadinessCheck('admission-caches', async () => {
@@ -51,19 +50,23 @@ async function main(): Promise<void> {
     createPodInjectionAdmission({ excludedNamespaces: ['kube-system', config.SPIDERPOOL_NAMESPACE], onError: (err, pod) => logger.warn({ err, pod }, 'pod resource injection skipped') }),
   ];
 
+  // The serving certificate: self-managed CA in a Secret (auto) or files (provided). The first
+  // one is ready before the server listens; later ones are swapped in without a restart.
+  const tls: TlsBootstrap = await startTlsBootstrap({
+    config,
+    client,
+    logger,
+    onCertificate: (cert, key) => admission.setCertificate({ cert, key }),
+  });
   const admission = createAdmissionServer({
     kinds,
     context: admissionContext.context,
     metrics,
     logger,
-    tls: servingCertificateFromFiles(config.SPIDERPOOL_TLS_CERT_FILE, config.SPIDERPOOL_TLS_KEY_FILE),
+    tls: { cert: tls.cert, key: tls.key },
     bodyLimitBytes: config.SPIDERPOOL_WEBHOOK_BODY_LIMIT_BYTES,
     admissionTimeoutMs: config.SPIDERPOOL_WEBHOOK_ADMISSION_TIMEOUT_MS,
   });
-  if (!config.SPIDERPOOL_TLS_CERT_FILE) logger.warn('no serving certificate configured: admission endpoint serves plain HTTP (development only)');
-  // Certificates from files for now; the TLS bootstrap (src/tls, generated CA in a Secret,
-  // caBundle patching) is not wired here yet. When it is, it hands renewed certificates to
-  // admission.setCertificate(): new handshakes use them without a restart.
 
   const server: Component = {
     name: 'admission-server',
@@ -71,7 +74,10 @@ async function main(): Promise<void> {
       const port = await admission.listen(config.SPIDERPOOL_WEBHOOK_HOST, config.SPIDERPOOL_WEBHOOK_PORT);
       logger.info({ host: config.SPIDERPOOL_WEBHOOK_HOST, port, kinds: admission.dispatcher.kinds }, 'admission endpoint listening (POST /mutate, /validate)');
     },
-    stop: () => admission.close(),
+    async stop() {
+      await tls.stop();
+      await admission.close();
+    },
   };
 
   // Leader-only: discovers pod and service CIDRs into SpiderCoordinator status.
@@ -86,10 +92,6 @@ async function main(): Promise<void> {
     onShutdown: () => base.health.markShuttingDown(),
     shutdownTimeoutMs: config.SPIDERPOOL_SHUTDOWN_TIMEOUT_MS,
   });
-}
-
-function servingCertificateFromFiles(certFile: string | undefined, keyFile: string | undefined): ServingCertificate | null {
-  return certFile && keyFile ? { cert: readFileSync(certFile), key: readFileSync(keyFile) } : null;
 }
 
 main().catch(exitOnStartupError('webhook-service'));

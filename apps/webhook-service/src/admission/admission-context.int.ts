@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The admission context against the test bed's kube-apiserver and Redis: caches that sync and
-// fall back to live reads, `exclusive` that serialises two replicas (two contexts sharing Redis),
-// claims that one replica adds and the other sees until they expire, and the same working per
-// replica when Redis is unreachable.
+// fall back to live reads, claims that one replica adds and the other sees — in one order for
+// both — until they expire, and the same working per replica when Redis is unreachable.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { KubeClient, loadKubeConfig, Resources, type KubeObject } from '@spiderpool/k8s';
 import { createLogger } from '@spiderpool/observability';
 import { createAdmissionContext, type RunningAdmissionContext } from './admission-context.ts';
@@ -38,8 +36,6 @@ async function start(options: { redis?: string | null; owner: string }): Promise
     settings: { protectInUseDeletion: true },
     redisUrl: options.redis === null ? undefined : (options.redis ?? redisUrl),
     redisKeyPrefix: prefix,
-    ownerId: options.owner,
-    lockWaitMs: 5_000,
   });
   running.push(context);
   await context.start();
@@ -60,19 +56,6 @@ async function createPool(): Promise<string> {
   await kube.create(Resources.ipPools, { apiVersion: 'spiderpool.spidernet.io/v2beta1', kind: 'SpiderIPPool', metadata: { name }, spec: { subnet: `2001:db8:fd:${block}::/120` } } as KubeObject);
   createdPools.push(name);
   return name;
-}
-
-/** Runs tasks of one key on the contexts round-robin, all at once; answers the most running together. */
-async function maxOverlap(contexts: RunningAdmissionContext[], key: string, tasks: number): Promise<number> {
-  let runningNow = 0;
-  let max = 0;
-  await Promise.all(Array.from({ length: tasks }, (_, i) => (contexts[i % contexts.length] as RunningAdmissionContext).context.exclusive(key, async () => {
-    runningNow++;
-    max = Math.max(max, runningNow);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    runningNow--;
-  })));
-  return max;
 }
 
 describe('reads', () => {
@@ -97,34 +80,26 @@ describe('reads', () => {
   });
 });
 
-describe('exclusive', () => {
-  it('serialises one key across two replicas sharing Redis, through the Redis lock', async () => {
-    const [a, b] = [await start({ owner: 'replica-a' }), await start({ owner: 'replica-b' })];
-    expect(await maxOverlap([a, b], 'ippool-overlap-v6', 20)).toBe(1);
-    const admin = new Redis(redisUrl);
-    try {
-      // The lock's fencing counter outlives its holds: proof that Redis was used.
-      expect(await admin.exists(`${prefix}lock:ippool-overlap-v6:fence`)).toBe(1);
-    } finally {
-      admin.disconnect();
-    }
-  });
-
-  it('still serialises within a replica when Redis is unreachable', async () => {
-    const ctx = await start({ owner: 'no-redis', redis: 'redis://127.0.0.1:1' });
-    expect(await maxOverlap([ctx], 'k', 10)).toBe(1);
-  });
-});
-
 describe('claims', () => {
   it('are seen by the other replica until they expire', async () => {
     const [a, b] = [await start({ owner: 'claims-a' }), await start({ owner: 'claims-b' })];
-    await a.context.claims.add({ kind: 'SpiderSubnet', name: 'sub-1', payload: { subnet: '198.51.100.0/24' } }, 600);
-    expect(await b.context.claims.list('SpiderSubnet')).toEqual([{ kind: 'SpiderSubnet', name: 'sub-1', payload: { subnet: '198.51.100.0/24' } }]);
+    const added = await a.context.claims.add({ kind: 'SpiderSubnet', name: 'sub-1', payload: { subnet: '198.51.100.0/24' } }, 600);
+    expect(await b.context.claims.list('SpiderSubnet')).toEqual([{ kind: 'SpiderSubnet', name: 'sub-1', payload: { subnet: '198.51.100.0/24' }, id: added.id, seq: added.seq }]);
     expect(await b.context.claims.list('SpiderIPPool')).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(await b.context.claims.list('SpiderSubnet')).toEqual([]);
     expect(await a.context.claims.list('SpiderSubnet')).toEqual([]);
+  });
+
+  it('are ordered by one counter for both replicas, whichever added them', async () => {
+    const [a, b] = [await start({ owner: 'order-a' }), await start({ owner: 'order-b' })];
+    const first = await a.context.claims.add({ kind: 'SpiderIPPool', name: 'first', payload: {} }, 5_000);
+    const second = await b.context.claims.add({ kind: 'SpiderIPPool', name: 'second', payload: {} }, 5_000);
+    expect(second.seq).toBeGreaterThan(first.seq ?? Infinity);
+    for (const replica of [a, b]) {
+      const seqs = Object.fromEntries((await replica.context.claims.list('SpiderIPPool')).map((c) => [c.name, c.seq]));
+      expect(seqs).toEqual({ first: first.seq, second: second.seq });
+    }
   });
 
   it('stay per replica without Redis, and keep working when Redis is unreachable', async () => {

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// The AdmissionContext of the running service: watch caches + live reads, the admission lock
-// (in-process mutex, plus Redis across replicas) and the claim registry (in-process, plus Redis).
-// Redis is optional: without it, or while it is down, one replica still admits correctly.
+// The AdmissionContext of the running service: watch caches + live reads and the claim registry
+// (in-process, plus Redis across replicas). Redis is optional: without it, or while it is down,
+// one replica still admits correctly.
 import { Reflector, Resources, type KubeClient, type KubeObject, type ResourceRef } from '@spiderpool/k8s';
 import type { Logger } from '@spiderpool/observability';
-import { RedisLockService } from '@spiderpool/redis-lock';
 import type { Component } from '@spiderpool/service-runtime';
 import { throwIfExpired } from './admission-deadline.ts';
-import { AdmissionLock } from './admission-lock.ts';
 import type { AdmissionContext, AdmissionSettings, WatchedKind } from './admission-types.ts';
 import { SharedClaimRegistry } from './claim-registry.ts';
 import { ObjectReader, type LiveReader } from './object-reader.ts';
@@ -33,12 +31,8 @@ export interface AdmissionContextOptions {
   logger: Logger;
   /** Shared locks and claims between replicas; absent = this replica alone. */
   redisUrl?: string | undefined;
-  /** Prefix of every Redis key (`<prefix>lock:…`, `<prefix>claims:<kind>`); default `spiderpool:admission:`. */
+  /** Prefix of every Redis key (`<prefix>claims:…`); default `spiderpool:admission:`. */
   redisKeyPrefix?: string;
-  /** Names this replica in Redis lock values (pod name). */
-  ownerId: string;
-  /** Longest wait for another replica's admission lock. */
-  lockWaitMs?: number;
   warmKinds?: readonly WatchedKind[];
   /** Told true while Redis is configured but unusable, false when it is usable again. */
   onRedisDegraded?: (degraded: boolean) => void;
@@ -61,9 +55,8 @@ export function createAdmissionContext(options: AdmissionContextOptions): Runnin
     }),
     live: liveReader(client),
   });
-  const redis = redisParts(options);
-  const lock = new AdmissionLock({ ...(redis.lock ? { lock: redis.lock } : {}), waitTimeoutMs: options.lockWaitMs ?? 3_000 });
-  const claims = new SharedClaimRegistry({ ...(redis.claims ? { store: redis.claims } : {}), onStoreError: redis.onClaimStoreError });
+  const store = claimStore(options);
+  const claims = new SharedClaimRegistry({ ...(store ? { store } : {}), onStoreState: storeStateReporter(options) });
   const context: AdmissionContext = {
     list: async (kind, listOptions) => {
       throwIfExpired();
@@ -74,7 +67,6 @@ export function createAdmissionContext(options: AdmissionContextOptions): Runnin
       return reader.get(kind, name, namespace);
     },
     settings: options.settings,
-    exclusive: (key, fn) => lock.run(key, fn),
     claims,
   };
   return {
@@ -85,11 +77,11 @@ export function createAdmissionContext(options: AdmissionContextOptions): Runnin
       // Not awaited: until a cache has synced its reads go to the API server, and readiness
       // (ready()) waits for the warm ones. A missing CRD must not keep the endpoint down.
       void reader.warm(warm);
-      await Promise.all([redis.lock?.start(), redis.claims?.start()]);
+      await store?.start();
     },
     async stop() {
       reader.stop();
-      await Promise.all([redis.lock?.stop(), redis.claims?.stop()]);
+      await store?.stop();
     },
   };
 }
@@ -101,40 +93,21 @@ function liveReader(client: KubeClient): LiveReader {
   };
 }
 
-interface RedisParts {
-  lock: RedisLockService | undefined;
-  claims: RedisClaimStore | undefined;
-  onClaimStoreError: (err: unknown) => void;
+function claimStore(options: AdmissionContextOptions): RedisClaimStore | undefined {
+  if (!options.redisUrl) {
+    options.logger.warn('SPIDERPOOL_REDIS_URL is not set: admission claims are per replica (fine for one replica)');
+    return undefined;
+  }
+  return new RedisClaimStore({ url: options.redisUrl, keyPrefix: `${options.redisKeyPrefix ?? 'spiderpool:admission:'}claims:` });
 }
 
-function redisParts(options: AdmissionContextOptions): RedisParts {
-  const { logger, redisUrl } = options;
-  if (!redisUrl) {
-    logger.warn('SPIDERPOOL_REDIS_URL is not set: admission locks and claims are per replica (fine for one replica)');
-    return { lock: undefined, claims: undefined, onClaimStoreError: () => undefined };
-  }
-  const prefix = options.redisKeyPrefix ?? 'spiderpool:admission:';
-  const lock = new RedisLockService({
-    url: redisUrl,
-    ownerId: options.ownerId,
-    keyPrefix: `${prefix}lock:`,
-    onStateChange: (degraded, reason) => {
-      options.onRedisDegraded?.(degraded);
-      if (degraded) logger.warn({ reason }, 'Redis unusable: admission serialises per replica only');
-      else logger.info('Redis usable: admission locks and claims are shared between replicas');
-    },
-  });
-  // Claim store errors are logged once per outage, not once per request.
-  let failing = false;
-  const onClaimStoreError = (err: unknown): void => {
-    if (failing) return;
-    failing = true;
-    logger.warn({ err }, 'Redis claim store failed: using this replica\'s claims only');
-    setTimeout(() => {
-      failing = false;
-    }, 30_000).unref();
+/** Logs and reports each change between a usable and an unusable store, not every failed call. */
+function storeStateReporter(options: AdmissionContextOptions): (usable: boolean, err?: unknown) => void {
+  return (usable, err) => {
+    options.onRedisDegraded?.(!usable);
+    if (usable) options.logger.info('Redis usable: admission claims are shared between replicas');
+    else options.logger.warn({ err }, 'Redis unusable: admission claims are this replica\'s only until it is back');
   };
-  return { lock, claims: new RedisClaimStore({ url: redisUrl, keyPrefix: `${prefix}claims:` }), onClaimStoreError };
 }
 
 /** Managed fields are most of a small object's bytes and no admission rule reads them. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Runs the admission logic of the request's kind and turns its answer into an AdmissionResponse:
 // a mutation into a JSON patch, violations into one 422 denial, a throw or a timeout into a 5xx
-// denial (fail closed). Nothing here knows HTTP.
+// denial (fail closed). Objects nested too deep for any of that are turned away before the
+// kind's logic runs (object-depth.ts). Nothing here knows HTTP.
 import { SpiderpoolError } from '@spiderpool/errors';
 import type { KubeObject } from '@spiderpool/k8s';
 import type { Logger } from '@spiderpool/observability';
@@ -11,6 +12,7 @@ import type { AdmissionResponse, AdmissionReviewRequest } from './admission-revi
 import { DENIED, statusOfError } from './admission-status.ts';
 import { violationMessage, type AdmissionContext, type AdmissionRequestView, type KindAdmission, type Violation } from './admission-types.ts';
 import { diff } from './json-patch.ts';
+import { objectDepthViolation } from './object-depth.ts';
 
 export type Webhook = 'mutate' | 'validate';
 
@@ -53,6 +55,8 @@ export class AdmissionDispatcher {
     const kindLabel = admission ? request.kind.kind : OTHER_KIND;
     try {
       if (!admission) return this.#unregistered(request);
+      const tooDeep = depthViolation(request);
+      if (tooDeep) return webhook === 'mutate' ? unmutated(request, tooDeep) : this.#denied(admission, request, [tooDeep]);
       const what = `admission of ${describe(request)} did not finish within ${this.#options.timeoutMs} ms`;
       return await withTimeout(this.#options.timeoutMs, what, () => (webhook === 'mutate' ? this.#mutate(admission, request) : this.#validate(admission, request)));
     } catch (err) {
@@ -80,6 +84,10 @@ export class AdmissionDispatcher {
     const violations = await admission.validate(viewOf(request, request.object), this.#options.context);
     if (!Array.isArray(violations)) throw new SpiderpoolError('INTERNAL', `validate of ${admission.kind} returned no list of violations`);
     if (violations.length === 0) return { uid: request.uid, allowed: true };
+    return this.#denied(admission, request, violations);
+  }
+
+  #denied(admission: KindAdmission<KubeObject>, request: AdmissionReviewRequest, violations: Violation[]): AdmissionResponse {
     const message = truncate(`${describe(request)}: ${violations.map(violationMessage).join('; ')}`);
     const rules = [...new Set(violations.map((v: Violation) => v.id))];
     for (const rule of rules) this.#options.metrics.denials.inc({ kind: admission.kind, rule });
@@ -107,6 +115,19 @@ export class AdmissionDispatcher {
     this.#options.logger.error({ err, uid: request.uid, kind: request.kind.kind, name: request.name, operation: request.operation }, 'admission failed: request denied');
     return { uid: request.uid, allowed: false, status: { ...status, message: truncate(status.message) } };
   }
+}
+
+/** The first object of the request nested too deep to copy, diff or walk; undefined for most. */
+function depthViolation(request: AdmissionReviewRequest): Violation | undefined {
+  return objectDepthViolation(request.object, '') ?? objectDepthViolation(request.oldObject, 'oldObject');
+}
+
+/**
+ * A mutation cannot even copy such an object. It is let through unchanged rather than denied:
+ * validation of the same kind denies it naming the field, and pod injection must never deny.
+ */
+function unmutated(request: AdmissionReviewRequest, violation: Violation): AdmissionResponse {
+  return { uid: request.uid, allowed: true, warnings: [truncate(`${describe(request)} not mutated: ${violationMessage(violation)}`)] };
 }
 
 function viewOf(request: AdmissionReviewRequest, object: KubeObject | undefined): AdmissionRequestView<KubeObject> {

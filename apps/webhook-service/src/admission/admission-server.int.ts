@@ -46,7 +46,6 @@ const context: AdmissionContext = {
   list: async () => [],
   get: async () => undefined,
   settings: { protectInUseDeletion: true },
-  exclusive: (_key, fn) => fn(),
   claims: new SharedClaimRegistry(),
 };
 

@@ -44,17 +44,12 @@ export interface AdmissionSettings {
   protectInUseDeletion: boolean;
 }
 
-/** What admission logic may read and how it serialises decisions that must see each other. */
+/** What admission logic may read, and the claims through which concurrent admissions see each other. */
 export interface AdmissionContext {
   /** Objects of a kind: from the watch cache, or from the API server when `fresh`. */
   list<T extends KubeObject>(kind: WatchedKind, options?: { fresh?: boolean; namespace?: string }): Promise<T[]>;
   get<T extends KubeObject>(kind: WatchedKind, name: string, namespace?: string): Promise<T | undefined>;
   settings: AdmissionSettings;
-  /**
-   * Runs `fn` while no other admission with the same key runs, in any replica (Redis lock with a
-   * per-process fallback). Overlap checks of pools and subnets run inside it.
-   */
-  exclusive<R>(key: string, fn: () => Promise<R>): Promise<R>;
   /**
    * Objects admitted but maybe not yet visible in the cache or the API server (kept for a short
    * time, shared between replicas): overlap checks consider them too.
@@ -67,10 +62,17 @@ export interface Claim {
   name: string;
   /** What the overlap check compares: e.g. the pool's subnet and IP ranges. */
   payload: Record<string, unknown>;
+  /** Set by the registry when the claim is added: unique, names the claim in a withdrawal. */
+  id?: string;
+  /** Order among the claims of every replica (a counter in the shared store); absent when that store was unusable. */
+  seq?: number;
+  /** Order among this replica's claims; absent on other replicas' claims. */
+  localSeq?: number;
 }
 
 export interface ClaimRegistry {
-  add(claim: Claim, ttlMs: number): Promise<void>;
+  /** Records the claim; resolves with it as recorded (id and order filled in). */
+  add(claim: Claim, ttlMs: number): Promise<Claim>;
   list(kind: WatchedKind): Promise<Claim[]>;
 }
 

@@ -2,78 +2,126 @@
 // `claims` of the admission context: objects admitted a moment ago that the caches (or even the
 // API server, while the request is still in flight) may not show yet. Kept in this process, so
 // that one replica works alone, and in a shared store when there is one, so that replicas see
-// each other's. Entries expire on their own.
+// each other's. Entries expire on their own. Every claim gets an id and its place in the order
+// of claims (see claim-order.ts), which is what lets overlap checks run without a lock.
+import { randomUUID } from 'node:crypto';
 import { invalidInput } from '@spiderpool/errors';
 import type { Claim, ClaimRegistry, WatchedKind } from './admission-types.ts';
 
+/** A live entry of the shared store and its place in the store's order of entries. */
+export interface StoredClaim {
+  seq: number;
+  text: string;
+}
+
 /** A store shared by the replicas (Redis); entries are serialised claims. */
 export interface ClaimStore {
-  add(kind: WatchedKind, name: string, serialised: string, ttlMs: number): Promise<void>;
-  /** The serialised claims of `kind` that have not expired. */
-  list(kind: WatchedKind): Promise<string[]>;
+  /** Adds the entry; resolves with its sequence number (one counter for every kind). */
+  add(kind: WatchedKind, serialised: string, ttlMs: number): Promise<number>;
+  /** The entries of `kind` that have not expired. */
+  list(kind: WatchedKind): Promise<StoredClaim[]>;
 }
 
 export interface SharedClaimRegistryOptions {
   store?: ClaimStore;
-  /** The shared store failed: the registry goes on with this replica's claims only. */
-  onStoreError?: (err: unknown) => void;
+  /**
+   * Told when the shared store becomes unusable (with the error) and usable again; while it is
+   * unusable, the registry goes on with this replica's claims only.
+   */
+  onStoreState?: (usable: boolean, err?: unknown) => void;
   now?: () => number;
 }
 
 /** Claims live seconds, not minutes: by then the object is in every cache or was refused. */
 export const MAX_CLAIM_TTL_MS = 10 * 60_000;
 
+interface LocalEntry {
+  claim: Claim;
+  expiresAt: number;
+}
+
 export class SharedClaimRegistry implements ClaimRegistry {
-  readonly #local = new Map<WatchedKind, Map<string, { claim: Claim; expiresAt: number }>>();
+  /** This replica's claims by id. */
+  readonly #local = new Map<WatchedKind, Map<string, LocalEntry>>();
+  /**
+   * The shared claims of the last read, parsed, by sequence number: each is parsed once, and the
+   * same Claim object comes back on every read, so that callers can memoise work per claim.
+   */
+  readonly #parsed = new Map<WatchedKind, Map<number, Claim | null>>();
   readonly #options: SharedClaimRegistryOptions;
   readonly #now: () => number;
+  #localSeq = 0;
+  #storeUsable = true;
 
   constructor(options: SharedClaimRegistryOptions = {}) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }
 
-  async add(claim: Claim, ttlMs: number): Promise<void> {
+  async add(claim: Claim, ttlMs: number): Promise<Claim> {
     if (!Number.isInteger(ttlMs) || ttlMs <= 0 || ttlMs > MAX_CLAIM_TTL_MS) throw invalidInput('ttlMs', ttlMs, `must be an integer in 1..${MAX_CLAIM_TTL_MS}`);
     if (typeof claim.name !== 'string' || claim.name === '') throw invalidInput('claim.name', claim.name, 'must be a non-empty string');
-    const kind = this.#localOf(claim.kind);
-    kind.set(claim.name, { claim, expiresAt: this.#now() + ttlMs });
+    const id = randomUUID();
+    const entry: LocalEntry = { claim: { kind: claim.kind, name: claim.name, payload: claim.payload, id, localSeq: ++this.#localSeq }, expiresAt: this.#now() + ttlMs };
+    // Visible to this replica's other admissions at once, in local order, before the store answers.
+    this.#localOf(claim.kind).set(id, entry);
     const store = this.#options.store;
-    if (!store) return;
+    if (!store) return entry.claim;
     try {
-      await store.add(claim.kind, claim.name, JSON.stringify(claim), ttlMs);
+      const seq = await store.add(claim.kind, JSON.stringify({ kind: claim.kind, name: claim.name, payload: claim.payload, id }), ttlMs);
+      entry.claim = { ...entry.claim, seq };
+      this.#storeState(true);
     } catch (err) {
-      this.#options.onStoreError?.(err);
+      this.#storeState(false, err);
     }
+    return entry.claim;
   }
 
-  /** Unexpired claims of `kind`, one per name (this replica's own entry wins over the store's). */
+  /** Unexpired claims of `kind` (this replica's own entry stands for its copy in the store). */
   async list(kind: WatchedKind): Promise<Claim[]> {
-    const byName = new Map<string, Claim>();
-    for (const claim of await this.#shared(kind)) byName.set(claim.name, claim);
+    const byId = new Map<string, Claim>();
+    for (const claim of await this.#shared(kind)) byId.set(claim.id ?? '', claim);
     const local = this.#localOf(kind);
     const now = this.#now();
-    for (const [name, entry] of local) {
-      if (entry.expiresAt <= now) local.delete(name);
-      else byName.set(name, entry.claim);
+    for (const [id, entry] of local) {
+      if (entry.expiresAt <= now) {
+        local.delete(id);
+        continue;
+      }
+      // The store may know the claim's place before its answer to add() arrived here (or when
+      // that answer was lost): take it, so every replica orders this claim the same way.
+      const seq = byId.get(id)?.seq;
+      if (entry.claim.seq === undefined && seq !== undefined) entry.claim = { ...entry.claim, seq };
+      byId.set(id, entry.claim);
     }
-    return [...byName.values()];
+    return [...byId.values()];
   }
 
   async #shared(kind: WatchedKind): Promise<Claim[]> {
     const store = this.#options.store;
     if (!store) return [];
-    let entries: string[];
+    let entries: StoredClaim[];
     try {
       entries = await store.list(kind);
+      this.#storeState(true);
     } catch (err) {
-      this.#options.onStoreError?.(err);
+      this.#storeState(false, err);
       return [];
     }
-    return entries.flatMap((text) => parseClaim(text, kind));
+    const before = this.#parsed.get(kind);
+    const now = new Map<number, Claim | null>();
+    for (const { seq, text } of entries) now.set(seq, before?.has(seq) ? (before.get(seq) ?? null) : parseClaim(text, kind, seq));
+    this.#parsed.set(kind, now);
+    return [...now.values()].filter((c): c is Claim => c !== null);
   }
 
-  #localOf(kind: WatchedKind): Map<string, { claim: Claim; expiresAt: number }> {
+  #storeState(usable: boolean, err?: unknown): void {
+    if (usable === this.#storeUsable) return;
+    this.#storeUsable = usable;
+    this.#options.onStoreState?.(usable, err);
+  }
+
+  #localOf(kind: WatchedKind): Map<string, LocalEntry> {
     let map = this.#local.get(kind);
     if (!map) {
       map = new Map();
@@ -84,12 +132,12 @@ export class SharedClaimRegistry implements ClaimRegistry {
 }
 
 /** An entry written by another replica (maybe of another version): kept only if it is a claim. */
-function parseClaim(text: string, kind: WatchedKind): Claim[] {
+function parseClaim(text: string, kind: WatchedKind, seq: number): Claim | null {
   try {
     const value = JSON.parse(text) as Partial<Claim>;
-    const valid = value.kind === kind && typeof value.name === 'string' && typeof value.payload === 'object' && value.payload !== null;
-    return valid ? [{ kind, name: value.name as string, payload: value.payload as Record<string, unknown> }] : [];
+    const valid = value.kind === kind && typeof value.name === 'string' && typeof value.id === 'string' && typeof value.payload === 'object' && value.payload !== null;
+    return valid ? { kind, name: value.name as string, payload: value.payload as Record<string, unknown>, id: value.id as string, seq } : null;
   } catch {
-    return [];
+    return null;
   }
 }

@@ -1,44 +1,55 @@
 // SPDX-License-Identifier: Apache-2.0
-// Claims shared between replicas in Redis: per kind, a sorted set `<prefix><kind>` of names
-// scored by expiry (ms, Redis clock) and a hash `<prefix><kind>:payload` of name → claim.
-// Both scripts drop expired entries first, so the keys stay as small as the live claims and
-// vanish (Redis removes empty collections) once no claim is left.
+// Claims shared between replicas in Redis, read incrementally. Every admission reads the claims
+// of its kind, and a burst of admissions leaves thousands of live claims (they live 30 s):
+// transferring and parsing all of them per admission made admission cost grow with the recent
+// admission rate. So each entry carries a sequence number from one counter, and each replica
+// keeps a mirror that it tops up with the entries past the last sequence it has seen.
+//
+// Per kind: a sorted set `<prefix>v2:<kind>` of entries scored by sequence, and `…:<kind>:exp`
+// of the same entries scored by expiry (ms, Redis clock); an entry is `<seq>\n<expiry>\n<claim>`.
+// Both scripts drop expired entries first, so the keys stay as small as the live claims.
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { WatchedKind } from './admission-types.ts';
-import type { ClaimStore } from './claim-registry.ts';
+import type { ClaimStore, StoredClaim } from './claim-registry.ts';
 
 export const DEFAULT_CLAIMS_PREFIX = 'spiderpool:admission:claims:';
 
-/** The Redis clock in ms, then expired names removed from both keys (in chunks: unpack() is bounded). */
+/** Version of the key layout, part of every key, so that another layout never reads these keys. */
+const LAYOUT = 'v2:';
+
+/** KEYS: log, exp. The Redis clock in ms (`now`), then expired entries removed from both keys. */
 const PRUNE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local cutoff = '(' .. string.format('%.0f', now)
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', cutoff)
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', cutoff)
 for i = 1, #expired, 500 do
-  redis.call('HDEL', KEYS[2], unpack(expired, i, math.min(i + 499, #expired)))
+  redis.call('ZREM', KEYS[1], unpack(expired, i, math.min(i + 499, #expired)))
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', cutoff)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', cutoff)
 `;
 
-/** KEYS: set, hash. ARGV: name, ttl ms, serialised claim. */
+/**
+ * KEYS: log, exp, sequence counter, epoch. ARGV: ttl ms, serialised claim, an epoch candidate.
+ * The epoch names this incarnation of the keys: a new one after Redis lost them, so that
+ * readers drop mirrors whose sequence numbers mean nothing any more.
+ */
 const ADD = `${PRUNE}
-redis.call('ZADD', KEYS[1], string.format('%.0f', now + tonumber(ARGV[2])), ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-return 1
+redis.call('SET', KEYS[4], ARGV[3], 'NX')
+local seq = redis.call('INCR', KEYS[3])
+local expiry = string.format('%.0f', now + tonumber(ARGV[1]))
+local entry = seq .. '\\n' .. expiry .. '\\n' .. ARGV[2]
+redis.call('ZADD', KEYS[1], seq, entry)
+redis.call('ZADD', KEYS[2], expiry, entry)
+return seq
 `;
 
-/** KEYS: set, hash. Returns the serialised live claims. */
-const LIST = `${PRUNE}
-local live = redis.call('ZRANGEBYSCORE', KEYS[1], string.format('%.0f', now), '+inf')
-local out = {}
-for i = 1, #live, 500 do
-  local chunk = redis.call('HMGET', KEYS[2], unpack(live, i, math.min(i + 499, #live)))
-  for j = 1, #chunk do
-    if chunk[j] then out[#out + 1] = chunk[j] end
-  end
-end
-return out
+/** KEYS: log, exp, sequence counter, epoch. ARGV: last sequence seen. Returns {now, epoch, entries after it}. */
+const SINCE = `${PRUNE}
+local epoch = redis.call('GET', KEYS[4]) or ''
+local entries = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')
+return {string.format('%.0f', now), epoch, entries}
 `;
 
 export interface RedisClaimStoreOptions {
@@ -48,9 +59,17 @@ export interface RedisClaimStoreOptions {
   commandTimeoutMs?: number;
 }
 
+interface Mirror {
+  epoch: string;
+  lastSeq: number;
+  /** serialised claim by entry, with its sequence and its expiry on the Redis clock */
+  entries: Map<string, { seq: number; expiresAt: number; claim: string }>;
+}
+
 export class RedisClaimStore implements ClaimStore {
   readonly #client: Redis;
   readonly #prefix: string;
+  readonly #mirrors = new Map<WatchedKind, Mirror>();
 
   constructor(options: RedisClaimStoreOptions) {
     this.#prefix = options.keyPrefix ?? DEFAULT_CLAIMS_PREFIX;
@@ -77,20 +96,65 @@ export class RedisClaimStore implements ClaimStore {
     this.#client.disconnect();
   }
 
-  async add(kind: WatchedKind, name: string, serialised: string, ttlMs: number): Promise<void> {
-    await this.#client.eval(ADD, 2, this.#setKey(kind), this.#hashKey(kind), name, ttlMs, serialised);
+  async add(kind: WatchedKind, serialised: string, ttlMs: number): Promise<number> {
+    return Number(await this.#client.eval(ADD, 4, ...this.#keys(kind), ttlMs, serialised, randomUUID()));
   }
 
-  async list(kind: WatchedKind): Promise<string[]> {
-    const reply = await this.#client.eval(LIST, 2, this.#setKey(kind), this.#hashKey(kind));
-    return Array.isArray(reply) ? reply.filter((v): v is string => typeof v === 'string') : [];
+  /** The live claims of `kind`: the mirror, topped up with the entries added since the last read. */
+  async list(kind: WatchedKind): Promise<StoredClaim[]> {
+    const mirror = this.#mirrorOf(kind);
+    const reply = await this.#client.eval(SINCE, 4, ...this.#keys(kind), mirror.lastSeq);
+    const { now, epoch, entries } = decodeSince(reply);
+    // Another epoch: Redis lost the keys (restart, flush) and numbers restarted; read from scratch.
+    if (epoch !== mirror.epoch) {
+      mirror.entries.clear();
+      mirror.lastSeq = 0;
+      mirror.epoch = epoch;
+      return this.list(kind);
+    }
+    for (const entry of entries) {
+      const parsed = parseEntry(entry);
+      if (!parsed) continue;
+      mirror.entries.set(entry, parsed);
+      mirror.lastSeq = Math.max(mirror.lastSeq, parsed.seq);
+    }
+    const live: StoredClaim[] = [];
+    for (const [entry, { seq, expiresAt, claim }] of mirror.entries) {
+      if (expiresAt <= now) mirror.entries.delete(entry);
+      else live.push({ seq, text: claim });
+    }
+    return live;
   }
 
-  #setKey(kind: WatchedKind): string {
-    return `${this.#prefix}${kind}`;
+  #mirrorOf(kind: WatchedKind): Mirror {
+    let mirror = this.#mirrors.get(kind);
+    if (!mirror) {
+      mirror = { epoch: '', lastSeq: 0, entries: new Map() };
+      this.#mirrors.set(kind, mirror);
+    }
+    return mirror;
   }
 
-  #hashKey(kind: WatchedKind): string {
-    return `${this.#prefix}${kind}:payload`;
+  #keys(kind: WatchedKind): [string, string, string, string] {
+    const base = `${this.#prefix}${LAYOUT}`;
+    return [`${base}${kind}`, `${base}${kind}:exp`, `${base}seq`, `${base}epoch`];
   }
+}
+
+function decodeSince(reply: unknown): { now: number; epoch: string; entries: string[] } {
+  const [now, epoch, entries] = Array.isArray(reply) ? reply : [];
+  return {
+    now: Number(now),
+    epoch: String(epoch),
+    entries: Array.isArray(entries) ? entries.filter((e): e is string => typeof e === 'string') : [],
+  };
+}
+
+function parseEntry(entry: string): { seq: number; expiresAt: number; claim: string } | undefined {
+  const first = entry.indexOf('\n');
+  const second = entry.indexOf('\n', first + 1);
+  if (first < 0 || second < 0) return undefined;
+  const seq = Number(entry.slice(0, first));
+  const expiresAt = Number(entry.slice(first + 1, second));
+  return Number.isFinite(seq) && Number.isFinite(expiresAt) ? { seq, expiresAt, claim: entry.slice(second + 1) } : undefined;
 }

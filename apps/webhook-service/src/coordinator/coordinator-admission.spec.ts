@@ -2,8 +2,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CoordinatorSpec, SpiderCoordinator } from '@spiderpool/crds';
 import { violationMessage, type Violation } from '../admission/admission-types.ts';
+import { admissionRequest, FakeAdmissionContext } from '../admission/testing/fake-context.ts';
 import { coordinatorAdmission } from './coordinator-admission.ts';
-import { fakeAdmissionContext, requestOf } from './testing/fake-admission-context.ts';
 
 const scc = (spec: Record<string, unknown> | undefined): SpiderCoordinator => ({
   apiVersion: 'spiderpool.spidernet.io/v2beta1',
@@ -14,10 +14,10 @@ const scc = (spec: Record<string, unknown> | undefined): SpiderCoordinator => ({
 
 /** What the server does: mutate, then validate the mutated object. */
 async function admit(spec: Record<string, unknown> | undefined, operation: 'CREATE' | 'UPDATE' = 'CREATE'): Promise<{ stored: SpiderCoordinator; violations: Violation[] }> {
-  const ctx = fakeAdmissionContext();
+  const ctx = new FakeAdmissionContext();
   const old = operation === 'UPDATE' ? scc({ podCIDRType: 'auto' }) : undefined;
-  const stored = await coordinatorAdmission.mutate!(requestOf('CREATE', scc(spec), old), ctx);
-  const violations = await coordinatorAdmission.validate(requestOf(operation, stored, old), ctx);
+  const stored = await coordinatorAdmission.mutate!(admissionRequest('CREATE', scc(spec), old), ctx);
+  const violations = await coordinatorAdmission.validate(admissionRequest(operation, stored, old), ctx);
   return { stored, violations };
 }
 
@@ -55,15 +55,15 @@ describe('SpiderCoordinator mutation', () => {
   });
 
   it('creates a spec with defaults when there is none, and never changes the request object', async () => {
-    const request = requestOf('CREATE', scc(undefined));
-    const stored = await coordinatorAdmission.mutate!(request, fakeAdmissionContext());
+    const request = admissionRequest('CREATE', scc(undefined));
+    const stored = await coordinatorAdmission.mutate!(request, new FakeAdmissionContext());
     expect(stored.spec).toEqual(DEFAULTS);
     expect(request.object).toEqual(scc(undefined));
   });
 
   it('passes the status through unchanged', async () => {
     const withStatus = { ...scc({ podCIDRType: 'none' }), status: { phase: 'Synced', overlayPodCIDR: [], serviceCIDR: ['10.96.0.0/16'] } };
-    const stored = await coordinatorAdmission.mutate!(requestOf('UPDATE', withStatus, withStatus), fakeAdmissionContext());
+    const stored = await coordinatorAdmission.mutate!(admissionRequest('UPDATE', withStatus, withStatus), new FakeAdmissionContext());
     expect(stored.status).toEqual(withStatus.status);
   });
 });
@@ -110,7 +110,7 @@ describe('SpiderCoordinator validation', () => {
   it('refuses a missing podRPFilter when the object did not pass the mutation', async () => {
     const object = scc({ ...DEFAULTS, podCIDRType: 'none', podRPFilter: undefined });
     delete object.spec!.podRPFilter;
-    const violations = await coordinatorAdmission.validate(requestOf('CREATE', object), fakeAdmissionContext());
+    const violations = await coordinatorAdmission.validate(admissionRequest('CREATE', object), new FakeAdmissionContext());
     expect(violations).toEqual([{ field: 'spec.podRPFilter', value: undefined, id: 'pod-rp-filter-required', rule: 'is required: 0, 1, 2, or negative to leave the setting as it is' }]);
   });
 
@@ -142,6 +142,6 @@ describe('SpiderCoordinator validation', () => {
 
   it('does not validate DELETE, whatever the stored object holds', async () => {
     const broken = scc({ podCIDRType: 'weave' });
-    expect(await coordinatorAdmission.validate(requestOf('DELETE', undefined, broken), fakeAdmissionContext())).toEqual([]);
+    expect(await coordinatorAdmission.validate(admissionRequest('DELETE', undefined, broken), new FakeAdmissionContext())).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 // Values that cannot be normalised are left exactly as written: validation names them.
 import type { CoordinatorSpec, SpiderCoordinator } from '@spiderpool/crds';
 import { COORDINATOR_DEFAULTS, cidrOrIpAsCidr } from '@spiderpool/ipam-domain';
-import { isRecord } from '../ippool/field-types.ts';
+import { isRecord } from '../admission/field-types.ts';
 
 const isUnset = (value: unknown): boolean => value === undefined || value === null;
 

@@ -14,7 +14,7 @@ import {
   tryParseIp,
 } from '@spiderpool/ipam-domain';
 import type { Violation } from '../admission/admission-types.ts';
-import { checkSpecObject, isAbsent, isRecord, specRecord, typeViolation } from '../ippool/field-types.ts';
+import { checkSpecObject, isAbsent, isRecord, specRecord, typeViolation } from '../admission/field-types.ts';
 
 type Spec = Record<string, unknown>;
 type Rule = (spec: Spec, base: string) => Violation[];

@@ -4,20 +4,10 @@
 // mutation leaves what it cannot read as written, validation names the field.
 import { describe, expect, it } from '@jest/globals';
 import type { CoordinatorSpec, SpiderCoordinator } from '@spiderpool/crds';
-import type { Operation } from '../admission/admission-types.ts';
+import type { AdmissionRequestView, Operation } from '../admission/admission-types.ts';
+import { BAD_VALUES } from '../admission/testing/bad-values.ts';
+import { admissionRequest, FakeAdmissionContext } from '../admission/testing/fake-context.ts';
 import { coordinatorAdmission } from './coordinator-admission.ts';
-import { fakeAdmissionContext, requestOf } from './testing/fake-admission-context.ts';
-
-const BAD_VALUES: ReadonlyArray<readonly [string, unknown]> = [
-  ['null', null],
-  ['42', 42],
-  ['true', true],
-  ['"text"', 'text'],
-  ['[]', []],
-  ['[1, {}]', [1, {}]],
-  ['{}', {}],
-  ['{a: 1}', { a: 1 }],
-];
 
 const SPEC: Record<string, unknown> = {
   mode: 'auto',
@@ -44,15 +34,15 @@ const scc = (spec: unknown): SpiderCoordinator => ({
 });
 
 /** The request the server would send for `operation` with `object` as the object written. */
-function requestFor(operation: Operation, object: SpiderCoordinator): ReturnType<typeof requestOf<SpiderCoordinator>> {
+function requestFor(operation: Operation, object: SpiderCoordinator): AdmissionRequestView<SpiderCoordinator> {
   const stored = scc(SPEC);
-  if (operation === 'CREATE') return requestOf('CREATE', object);
-  if (operation === 'UPDATE') return requestOf('UPDATE', object, stored);
-  return requestOf('DELETE', undefined, object);
+  if (operation === 'CREATE') return admissionRequest('CREATE', object);
+  if (operation === 'UPDATE') return admissionRequest('UPDATE', object, stored);
+  return admissionRequest('DELETE', undefined, object);
 }
 
 async function admit(operation: Operation, object: SpiderCoordinator): Promise<void> {
-  const ctx = fakeAdmissionContext();
+  const ctx = new FakeAdmissionContext();
   const mutated = await coordinatorAdmission.mutate!(requestFor(operation, object), ctx);
   await coordinatorAdmission.validate(requestFor(operation, mutated ?? object), ctx);
   await coordinatorAdmission.validate(requestFor(operation, object), ctx);
@@ -87,22 +77,22 @@ describe('SpiderCoordinator admission with fields of the wrong type', () => {
   });
 
   it('leaves a field it cannot read as written and names it with field-type', async () => {
-    const ctx = fakeAdmissionContext();
+    const ctx = new FakeAdmissionContext();
     for (const [field, value] of [['podMACPrefix', 42], ['mode', ['auto']], ['tunePodRoutes', 'yes'], ['vethLinkAddress', { a: 1 }], ['policyRoutes', [1, {}]]] as const) {
       const object = withValue(`spec.${field}`, value);
-      const mutated = await coordinatorAdmission.mutate!(requestOf('CREATE', object), ctx);
+      const mutated = await coordinatorAdmission.mutate!(admissionRequest('CREATE', object), ctx);
       expect((mutated.spec as Record<string, unknown>)[field]).toEqual(value);
-      const violations = await coordinatorAdmission.validate(requestOf('CREATE', mutated), ctx);
+      const violations = await coordinatorAdmission.validate(admissionRequest('CREATE', mutated), ctx);
       expect(violations.some((v) => v.id === 'field-type' && v.field.startsWith(`spec.${field}`))).toBe(true);
     }
   });
 
   it('leaves a spec that is not an object as written and reports it', async () => {
-    const ctx = fakeAdmissionContext();
+    const ctx = new FakeAdmissionContext();
     for (const spec of [42, 'text', [1, {}], true]) {
-      const mutated = await coordinatorAdmission.mutate!(requestOf('CREATE', scc(spec)), ctx);
+      const mutated = await coordinatorAdmission.mutate!(admissionRequest('CREATE', scc(spec)), ctx);
       expect(mutated.spec).toEqual(spec);
-      const violations = await coordinatorAdmission.validate(requestOf('CREATE', mutated), ctx);
+      const violations = await coordinatorAdmission.validate(admissionRequest('CREATE', mutated), ctx);
       expect(violations).toEqual([expect.objectContaining({ field: 'spec', id: 'field-type', rule: 'must be an object' })]);
     }
   });

@@ -10,9 +10,9 @@ import type { Violation } from '../admission/admission-types.ts';
 import { checkGateway, checkRoutes } from './gateway-routes.ts';
 import { checkRanges } from './ip-ranges.ts';
 import { violation } from './violation.ts';
-import { isAbsent, typeViolation } from './field-types.ts';
+import { isAbsent, typeViolation } from '../admission/field-types.ts';
 
-/** As declared; admission reads every field as `unknown` until checked (see field-types.ts). */
+/** As declared; admission reads every field as `unknown` until checked (see ../admission/field-types.ts). */
 export interface AddressSpec {
   ipVersion?: unknown;
   subnet?: unknown;

@@ -11,7 +11,7 @@ import type { Violation } from '../admission/admission-types.ts';
 import { decodeControlledPools } from './controlled-pools.ts';
 import { lenientRanges } from './ip-ranges.ts';
 import type { CompiledAddresses } from './address-spec.ts';
-import { isRecord } from './field-types.ts';
+import { isRecord } from '../admission/field-types.ts';
 
 const APP_AFFINITY_KEYS: readonly string[] = [
   Labels.APP_API_GROUP,

@@ -4,7 +4,7 @@ import { cidrContains, formatCidr, tryParseCidr, tryParseIp, type Cidr, type IpS
 import type { Route } from '@spiderpool/crds';
 import type { Violation } from '../admission/admission-types.ts';
 import { violation } from './violation.ts';
-import { isAbsent, isRecord, typeViolation } from './field-types.ts';
+import { isAbsent, isRecord, typeViolation } from '../admission/field-types.ts';
 
 /**
  * The gateway must be an address inside the subnet and must not be handed out to a pod, i.e.

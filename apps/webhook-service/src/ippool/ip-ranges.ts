@@ -17,7 +17,7 @@ import {
 } from '@spiderpool/ipam-domain';
 import type { Violation } from '../admission/admission-types.ts';
 import { violation } from './violation.ts';
-import { checkStringList, isAbsent } from './field-types.ts';
+import { checkStringList, isAbsent } from '../admission/field-types.ts';
 
 export interface RangeCheckOptions {
   version: IpVersion;

@@ -1,34 +1,44 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The checks of a pool against other pools and subnets. Run inside the `ippool-overlap` lock,
- * against fresh lists plus claims (see address-claims.ts), so two admissions never both pass
- * with addresses that overlap.
+ * The checks of a pool against other pools and subnets: the watch cache plus claims, then after
+ * claiming once more against the claims recorded meanwhile (see claimThenRecheck), so that two
+ * admissions never both pass with addresses that overlap.
  */
 import { cidrsOverlap, formatCidr, type Cidr } from '@spiderpool/ipam-domain';
 import type { SpiderIPPool, SpiderSubnet } from '@spiderpool/crds';
 import type { AdmissionContext, Violation } from '../admission/admission-types.ts';
-import { peerView, type AddressPeer } from './address-claims.ts';
+import { EVERY_PEER, peerView, type AddressPeer, type PeerScope } from './address-claims.ts';
 import type { CompiledAddresses } from './address-spec.ts';
 import { checkAutoPoolRecord } from './auto-pool.ts';
 import { listSome, violation } from './violation.ts';
 import { cidrOf } from './field-types.ts';
 
-export async function checkPoolAgainstPeers(
-  pool: SpiderIPPool,
-  name: string,
-  addresses: CompiledAddresses,
-  ctx: AdmissionContext,
-): Promise<Violation[]> {
+export interface PeerCheck {
+  violations: Violation[];
+  /** Ids of the claims the check looked at. */
+  seen: Set<string>;
+}
+
+export interface PoolPeerInput {
+  pool: SpiderIPPool;
+  name: string;
+  addresses: CompiledAddresses;
+}
+
+export async function checkPoolAgainstPeers(input: PoolPeerInput, ctx: AdmissionContext, scope: PeerScope = EVERY_PEER): Promise<PeerCheck> {
+  const { pool, name, addresses } = input;
   const [pools, subnets] = await Promise.all([
-    peerView<SpiderIPPool>(ctx, 'SpiderIPPool', name),
-    peerView<SpiderSubnet>(ctx, 'SpiderSubnet', undefined),
+    peerView<SpiderIPPool>(ctx, 'SpiderIPPool', name, scope),
+    peerView<SpiderSubnet>(ctx, 'SpiderSubnet', undefined, scope),
   ]);
+  // The owner's record is read from stored subnets: a re-check over new claims only skips it.
   const owner = subnets.stored.find((s) => sameCidr(cidrOf(s.spec?.subnet), addresses.cidr));
-  return dedupe([
+  const violations = dedupe([
     ...pools.peers.flatMap((peer) => againstPool(addresses, peer)),
     ...subnets.peers.flatMap((peer) => againstSubnet(addresses, peer)),
-    ...checkAutoPoolRecord(pool, addresses, owner),
+    ...(scope.stored ? checkAutoPoolRecord(pool, addresses, owner) : []),
   ]);
+  return { violations, seen: new Set([...pools.claimIds, ...subnets.claimIds]) };
 }
 
 export function sameCidr(a: Cidr | undefined, b: Cidr): boolean {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { SpiderIPPool } from '@spiderpool/crds';
 import type { AdmissionContext, AdmissionRequestView, Violation } from '../admission/admission-types.ts';
-import { addressClaim, CLAIM_TTL_MS, tombstoneClaim } from './address-claims.ts';
+import { addressClaim, CLAIM_TTL_MS, claimThenRecheck, tombstoneClaim } from './address-claims.ts';
 import { checkAddressSpec } from './address-spec.ts';
 import { checkAutoPoolFields } from './auto-pool.ts';
 import { checkPoolDelete } from './delete-guard.ts';
@@ -9,10 +9,7 @@ import { checkInUseKept } from './ippool-in-use.ts';
 import { checkPoolAgainstPeers } from './ippool-overlap.ts';
 import { checkImmutable, checkTerminatingUpdate, isTerminating } from './lifecycle.ts';
 import { checkPoolFields } from './pool-fields-check.ts';
-import { checkSpecObject, specRecord } from './field-types.ts';
-
-/** Serialises every pool admission that compares addresses, across replicas. */
-export const POOL_LOCK = 'ippool-overlap';
+import { checkSpecObject, specRecord } from '../admission/field-types.ts';
 
 export async function validateIPPool(req: AdmissionRequestView<SpiderIPPool>, ctx: AdmissionContext): Promise<Violation[]> {
   if (req.operation === 'DELETE') return validateDelete(req, ctx);
@@ -39,14 +36,14 @@ async function validateWrite(req: AdmissionRequestView<SpiderIPPool>, ctx: Admis
   const compiled = address.compiled;
   if (!compiled) return violations;
   if (old) violations.push(...checkInUseKept(old, compiled));
-  return ctx.exclusive(POOL_LOCK, async () => {
-    const all = [...violations, ...(await checkPoolAgainstPeers(pool, nameOf(req), compiled, ctx))];
-    // Only an allowed, persisted-if-all-goes-well write reserves its addresses for the others.
-    if (all.length === 0 && !req.dryRun && nameOf(req) !== '') {
-      await ctx.claims.add(addressClaim('SpiderIPPool', nameOf(req), compiled), CLAIM_TTL_MS);
-    }
-    return all;
-  });
+  const name = nameOf(req);
+  const input = { pool, name, addresses: compiled };
+  const first = await checkPoolAgainstPeers(input, ctx);
+  const all = [...violations, ...first.violations];
+  // Only an allowed write that will be stored reserves its addresses for the others.
+  if (all.length > 0 || req.dryRun || name === '') return all;
+  return claimThenRecheck(ctx, addressClaim('SpiderIPPool', name, compiled), first.seen, async (scope) =>
+    (await checkPoolAgainstPeers(input, ctx, scope)).violations);
 }
 
 async function validateDelete(req: AdmissionRequestView<SpiderIPPool>, ctx: AdmissionContext): Promise<Violation[]> {

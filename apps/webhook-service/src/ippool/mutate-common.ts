@@ -8,7 +8,8 @@ import type { Cidr, IpVersion } from '@spiderpool/ipam-domain';
 import type { KubeObject } from '@spiderpool/k8s';
 import { cidrLabelValue } from './cidr-label.ts';
 import { canonicalRanges } from './ip-ranges.ts';
-import { cidrOf, isRecord, isStringList } from './field-types.ts';
+import { isRecord, isStringList } from '../admission/field-types.ts';
+import { cidrOf } from './field-types.ts';
 
 export interface MutableAddressSpec {
   ipVersion?: IpVersion;

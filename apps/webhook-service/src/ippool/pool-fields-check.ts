@@ -4,9 +4,9 @@ import type { Violation } from '../admission/admission-types.ts';
 import { isDns1123Label, isDns1123Subdomain } from './k8s-names.ts';
 import { checkSelector, isEmptySelector } from './selector-check.ts';
 import { violation } from './violation.ts';
-import { checkOptionalBoolean, isAbsent, typeViolation } from './field-types.ts';
+import { checkOptionalBoolean, isAbsent, typeViolation } from '../admission/field-types.ts';
 
-/** The spec read field by field: any field may hold any JSON value (see field-types.ts). */
+/** The spec read field by field: any field may hold any JSON value (see ../admission/field-types.ts). */
 type LooseSpec = Record<string, unknown>;
 
 export function checkPoolFields(spec: LooseSpec): Violation[] {

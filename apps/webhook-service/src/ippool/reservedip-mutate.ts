@@ -2,7 +2,7 @@
 import type { SpiderReservedIP } from '@spiderpool/crds';
 import type { AdmissionRequestView } from '../admission/admission-types.ts';
 import { canonicalRanges, versionOfEntry } from './ip-ranges.ts';
-import { isRecord, isStringList } from './field-types.ts';
+import { isRecord, isStringList } from '../admission/field-types.ts';
 
 /**
  * Defaults a SpiderReservedIP: `ipVersion` from the first entry of `ips`, and `ips` merged,

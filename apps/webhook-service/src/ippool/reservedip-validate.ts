@@ -8,7 +8,7 @@ import type { SpiderReservedIP } from '@spiderpool/crds';
 import type { AdmissionRequestView, Violation } from '../admission/admission-types.ts';
 import { checkRanges } from './ip-ranges.ts';
 import { violation } from './violation.ts';
-import { checkSpecObject, checkStringList, isAbsent, specRecord } from './field-types.ts';
+import { checkSpecObject, checkStringList, isAbsent, specRecord } from '../admission/field-types.ts';
 
 export function validateReservedIP(req: AdmissionRequestView<SpiderReservedIP>): Violation[] {
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return [];

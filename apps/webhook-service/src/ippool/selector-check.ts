@@ -7,7 +7,7 @@
 import type { Violation } from '../admission/admission-types.ts';
 import { isLabelValue, isQualifiedName } from './k8s-names.ts';
 import { violation } from './violation.ts';
-import { isAbsent, isRecord, typeViolation } from './field-types.ts';
+import { isAbsent, isRecord, typeViolation } from '../admission/field-types.ts';
 
 export interface SelectorInput {
   matchLabels?: Record<string, string>;

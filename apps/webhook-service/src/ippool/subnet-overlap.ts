@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The checks of a subnet against other subnets and against pools. Run inside both the
- * `subnet-overlap` and the `ippool-overlap` locks (in that order; pools take only the second),
- * because a pool admission compares itself with subnets and a subnet admission with pools.
+ * The checks of a subnet against other subnets and against pools (a pool admission compares
+ * itself with subnets as well), first against everything, then after claiming against the
+ * claims recorded meanwhile (see claimThenRecheck).
  */
 import { cidrsOverlap, formatCidr, IpSet } from '@spiderpool/ipam-domain';
 import type { SpiderIPPool, SpiderSubnet } from '@spiderpool/crds';
 import type { AdmissionContext, Violation } from '../admission/admission-types.ts';
-import { peerView, type AddressPeer } from './address-claims.ts';
+import { EVERY_PEER, peerView, type AddressPeer, type PeerScope } from './address-claims.ts';
 import type { CompiledAddresses } from './address-spec.ts';
 import { decodeControlledPools } from './controlled-pools.ts';
 import { lenientRanges } from './ip-ranges.ts';
-import { dedupe, describePeer, sameCidr } from './ippool-overlap.ts';
+import { dedupe, describePeer, sameCidr, type PeerCheck } from './ippool-overlap.ts';
 import { listSome, violation } from './violation.ts';
 
 export interface SubnetPeerInput {
@@ -21,17 +21,18 @@ export interface SubnetPeerInput {
   stored: SpiderSubnet | undefined;
 }
 
-export async function checkSubnetAgainstPeers(input: SubnetPeerInput, ctx: AdmissionContext): Promise<Violation[]> {
+export async function checkSubnetAgainstPeers(input: SubnetPeerInput, ctx: AdmissionContext, scope: PeerScope = EVERY_PEER): Promise<PeerCheck> {
   const [subnets, pools] = await Promise.all([
-    peerView<SpiderSubnet>(ctx, 'SpiderSubnet', input.name),
-    peerView<SpiderIPPool>(ctx, 'SpiderIPPool', undefined),
+    peerView<SpiderSubnet>(ctx, 'SpiderSubnet', input.name, scope),
+    peerView<SpiderIPPool>(ctx, 'SpiderIPPool', undefined, scope),
   ]);
   const a = input.addresses;
-  return dedupe([
+  const violations = dedupe([
     ...subnets.peers.flatMap((peer) => againstSubnet(a, peer)),
     ...pools.peers.flatMap((peer) => againstPoolCidr(a, peer)),
     ...heldByPools(a, lentAddresses(a, pools.peers, input.stored)),
   ]);
+  return { violations, seen: new Set([...subnets.claimIds, ...pools.claimIds]) };
 }
 
 function againstSubnet(a: CompiledAddresses, peer: AddressPeer): Violation[] {

@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { SpiderSubnet } from '@spiderpool/crds';
 import type { AdmissionContext, AdmissionRequestView, Violation } from '../admission/admission-types.ts';
-import { addressClaim, CLAIM_TTL_MS, tombstoneClaim } from './address-claims.ts';
+import { addressClaim, CLAIM_TTL_MS, claimThenRecheck, tombstoneClaim } from './address-claims.ts';
 import { checkAddressSpec } from './address-spec.ts';
 import { checkSubnetDelete } from './delete-guard.ts';
-import { POOL_LOCK } from './ippool-validate.ts';
 import { checkImmutable, checkTerminatingUpdate, isTerminating } from './lifecycle.ts';
 import { checkSubnetAgainstPeers } from './subnet-overlap.ts';
-import { checkSpecObject, specRecord } from './field-types.ts';
-
-/** Serialises subnet admissions; taken before POOL_LOCK, never after it. */
-export const SUBNET_LOCK = 'subnet-overlap';
+import { checkSpecObject, specRecord } from '../admission/field-types.ts';
 
 export async function validateSubnet(req: AdmissionRequestView<SpiderSubnet>, ctx: AdmissionContext): Promise<Violation[]> {
   if (req.operation === 'DELETE') return validateDelete(req, ctx);
@@ -29,13 +25,12 @@ async function validateWrite(req: AdmissionRequestView<SpiderSubnet>, ctx: Admis
   const compiled = address.compiled;
   if (!compiled) return violations;
   const name = nameOf(req);
-  return ctx.exclusive(SUBNET_LOCK, () =>
-    ctx.exclusive(POOL_LOCK, async () => {
-      const all = [...violations, ...(await checkSubnetAgainstPeers({ name, addresses: compiled, stored: old }, ctx))];
-      if (all.length === 0 && !req.dryRun && name !== '') await ctx.claims.add(addressClaim('SpiderSubnet', name, compiled), CLAIM_TTL_MS);
-      return all;
-    }),
-  );
+  const input = { name, addresses: compiled, stored: old };
+  const first = await checkSubnetAgainstPeers(input, ctx);
+  const all = [...violations, ...first.violations];
+  if (all.length > 0 || req.dryRun || name === '') return all;
+  return claimThenRecheck(ctx, addressClaim('SpiderSubnet', name, compiled), first.seen, async (scope) =>
+    (await checkSubnetAgainstPeers(input, ctx, scope)).violations);
 }
 
 async function validateDelete(req: AdmissionRequestView<SpiderSubnet>, ctx: AdmissionContext): Promise<Violation[]> {

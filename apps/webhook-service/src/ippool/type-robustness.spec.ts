@@ -5,22 +5,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '@spiderpool/k8s';
 import type { AdmissionRequestView, KindAdmission, Violation, WatchedKind } from '../admission/admission-types.ts';
-import { FakeAdmissionContext } from '../admission/testing/fake-context.ts';
-import { FIELD_TYPE } from './field-types.ts';
+import { FIELD_TYPE } from '../admission/field-types.ts';
+import { BAD_VALUES } from '../admission/testing/bad-values.ts';
+import { admissionRequest, FakeAdmissionContext } from '../admission/testing/fake-context.ts';
 import { ipPoolAdmission, reservedIpAdmission, subnetAdmission } from './index.ts';
-import { request } from './testing/admission-case.ts';
 import { pool, reserved, subnet } from './testing/builders.ts';
-
-const BAD_VALUES: ReadonlyArray<readonly [string, unknown]> = [
-  ['null', null],
-  ['42', 42],
-  ['true', true],
-  ['"text"', 'text'],
-  ['[]', []],
-  ['[1, {}]', [1, {}]],
-  ['{}', {}],
-  ['{a: 1}', { a: 1 }],
-];
 
 /** What a field must hold: the checks below know which values are of the wrong type. */
 type FieldType = 'string' | 'string-list' | 'ip-version' | 'object' | 'list' | 'boolean';
@@ -118,7 +107,7 @@ async function admit(k: KindUnderTest, req: AdmissionRequestView<KubeObject>, ct
 
 /** The stored form of the valid object: created through mutation. */
 async function storedBase(k: KindUnderTest, ctx: FakeAdmissionContext): Promise<KubeObject> {
-  const created = k.admission.mutate ? await k.admission.mutate(request('CREATE', k.base()), ctx) : k.base();
+  const created = k.admission.mutate ? await k.admission.mutate(admissionRequest('CREATE', k.base()), ctx) : k.base();
   ctx.put(k.kind, created);
   return created;
 }
@@ -159,7 +148,7 @@ const rows = kinds.flatMap((k) =>
 
 describe('admission of wrongly typed spec fields', () => {
   it.each(kinds.map((k) => [k.kind, k] as const))('%s: the base object is valid', async (_kind, k) => {
-    const { violations } = await admit(k, request('CREATE', k.base()), contextFor(k));
+    const { violations } = await admit(k, admissionRequest('CREATE', k.base()), contextFor(k));
     expect(violations).toEqual([]);
   });
 
@@ -168,14 +157,14 @@ describe('admission of wrongly typed spec fields', () => {
 
     // CREATE: mutation keeps the field as sent; validation names it when the type is wrong.
     const sent = withField(k.base(), field, value);
-    const created = await admit(k, request('CREATE', sent), contextFor(k));
+    const created = await admit(k, admissionRequest('CREATE', sent), contextFor(k));
     if (value !== null) expect(fieldOf(created.mutated, field)).toEqual(value);
     if (wrong) expectReported(created.violations, field, type, value);
 
     // UPDATE of a valid stored object to the wrong value.
     let ctx = contextFor(k);
     let stored = await storedBase(k, ctx);
-    const updated = await admit(k, request('UPDATE', withField(stored, field, value), stored), ctx);
+    const updated = await admit(k, admissionRequest('UPDATE', withField(stored, field, value), stored), ctx);
     if (value !== null) expect(fieldOf(updated.mutated, field)).toEqual(value);
     if (wrong) expectReported(updated.violations, field, type, value);
 
@@ -183,14 +172,14 @@ describe('admission of wrongly typed spec fields', () => {
     ctx = contextFor(k);
     stored = withField(await storedBase(k, ctx), field, value);
     ctx.put(k.kind, stored);
-    await admit(k, request('UPDATE', k.base(), stored), ctx);
+    await admit(k, admissionRequest('UPDATE', k.base(), stored), ctx);
 
     // DELETE of such an object.
-    await admit(k, request('DELETE', undefined, stored), ctx);
+    await admit(k, admissionRequest('DELETE', undefined, stored), ctx);
 
     // Another object admitted beside a stored peer that holds the value.
     const other = structuredClone(k.base());
     (other.metadata ??= {}).name = 'other';
-    await admit(k, request('CREATE', other), ctx);
+    await admit(k, admissionRequest('CREATE', other), ctx);
   });
 });

@@ -2,13 +2,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { CNI_TYPES, type SpiderMultusConfig, type SpiderMultusConfigSpec } from '@spiderpool/crds';
 import { violationMessage, type AdmissionContext, type Violation } from '../admission/admission-types.ts';
+import { admissionRequest, FakeAdmissionContext } from '../admission/testing/fake-context.ts';
 import type { CniType } from './multus-config-blocks.ts';
 import { multusConfigAdmission } from './multus-config-admission.ts';
 import { MULTUS_CONFIG_LABEL } from './multus-keys.ts';
-import { admissionRequest, fakeAdmissionContext } from './testing/fake-admission-context.ts';
 import { multusConfig } from './testing/multus-samples.ts';
 
-async function admit(smc: SpiderMultusConfig, old?: SpiderMultusConfig, ctx: AdmissionContext = fakeAdmissionContext()): Promise<{ stored: SpiderMultusConfig; violations: Violation[] }> {
+async function admit(smc: SpiderMultusConfig, old?: SpiderMultusConfig, ctx: AdmissionContext = new FakeAdmissionContext()): Promise<{ stored: SpiderMultusConfig; violations: Violation[] }> {
   const op = old ? 'UPDATE' : 'CREATE';
   const stored = await multusConfigAdmission.mutate!(admissionRequest(op, structuredClone(smc), old), ctx);
   const violations = await multusConfigAdmission.validate(admissionRequest(op, stored, old), ctx);
@@ -82,10 +82,9 @@ describe('multusConfigAdmission defaults', () => {
   });
 
   it('is a pure function of the request: the request object is not changed', async () => {
-    const smc = multusConfig('sriov');
-    const copy = structuredClone(smc);
-    await multusConfigAdmission.mutate!(admissionRequest('CREATE', smc), fakeAdmissionContext());
-    expect(smc).toEqual(copy);
+    const request = admissionRequest('CREATE', multusConfig('sriov'));
+    await multusConfigAdmission.mutate!(request, new FakeAdmissionContext());
+    expect(request.object).toEqual(multusConfig('sriov'));
   });
 });
 
@@ -104,7 +103,7 @@ describe('multusConfigAdmission validation: valid configurations', () => {
 
   it('allows DELETE of anything', async () => {
     const broken = multusConfig('macvlan', { spec: { macvlan: { master: [] } } });
-    expect(await multusConfigAdmission.validate(admissionRequest('DELETE', undefined, broken), fakeAdmissionContext())).toEqual([]);
+    expect(await multusConfigAdmission.validate(admissionRequest('DELETE', undefined, broken), new FakeAdmissionContext())).toEqual([]);
   });
 });
 
@@ -234,7 +233,7 @@ describe('multusConfigAdmission validation: the NAD name', () => {
   it('refuses a NAD name whose NAD belongs to another SpiderMultusConfig, to nobody, or to another controller', async () => {
     const smc = multusConfig('macvlan', { name: 'net-b', annotations: { [crName]: 'shared' } });
     for (const existing of [nad('shared', { kind: 'SpiderMultusConfig', name: 'net-a' }), nad('shared'), nad('shared', { kind: 'ConfigMap', name: 'x' })]) {
-      const ctx = fakeAdmissionContext({ NetworkAttachmentDefinition: [existing] });
+      const ctx = new FakeAdmissionContext().put('NetworkAttachmentDefinition', existing);
       const { violations } = await admit(smc, undefined, ctx);
       expect(ids(violations)).toEqual(['nad-name-taken']);
       expect(violations[0]?.field).toBe(`metadata.annotations[${crName}]`);
@@ -244,16 +243,16 @@ describe('multusConfigAdmission validation: the NAD name', () => {
   it('accepts the NAD it generated itself (by owner reference or, after the reference was removed, by label)', async () => {
     const smc = multusConfig('macvlan', { name: 'net-a' });
     for (const existing of [nad('net-a', { kind: 'SpiderMultusConfig', name: 'net-a' }), nad('net-a', undefined, 'net-a')]) {
-      const ctx = fakeAdmissionContext({ NetworkAttachmentDefinition: [existing] });
+      const ctx = new FakeAdmissionContext().put('NetworkAttachmentDefinition', existing);
       expect((await admit(smc, undefined, ctx)).violations).toEqual([]);
     }
   });
 
   it('refuses a NAD name another SpiderMultusConfig of the namespace already generates', async () => {
-    const ctx = fakeAdmissionContext({ SpiderMultusConfig: [multusConfig('ipvlan', { name: 'net-a' })] });
+    const ctx = new FakeAdmissionContext().put('SpiderMultusConfig', multusConfig('ipvlan', { name: 'net-a' }));
     const { violations } = await admit(multusConfig('macvlan', { name: 'net-b', annotations: { [crName]: 'net-a' } }), undefined, ctx);
     expect(ids(violations)).toEqual(['nad-name-taken']);
-    const otherNamespace = fakeAdmissionContext({ SpiderMultusConfig: [multusConfig('ipvlan', { name: 'net-a', namespace: 'team-b' })] });
+    const otherNamespace = new FakeAdmissionContext().put('SpiderMultusConfig', multusConfig('ipvlan', { name: 'net-a', namespace: 'team-b' }));
     expect((await admit(multusConfig('macvlan', { name: 'net-b', annotations: { [crName]: 'net-a' } }), undefined, otherNamespace)).violations).toEqual([]);
   });
 });
@@ -264,10 +263,10 @@ describe('multusConfigAdmission on a config being deleted', () => {
     const dying = structuredClone(stored);
     dying.metadata!.deletionTimestamp = new Date();
     dying.spec!.macvlan!.master = [];
-    expect(await multusConfigAdmission.validate(admissionRequest('UPDATE', dying, stored), fakeAdmissionContext())).toEqual([]);
+    expect(await multusConfigAdmission.validate(admissionRequest('UPDATE', dying, stored), new FakeAdmissionContext())).toEqual([]);
     // The same change on a live object is refused.
     const live = structuredClone(stored);
     live.spec!.macvlan!.master = [];
-    expect(ids(await multusConfigAdmission.validate(admissionRequest('UPDATE', live, stored), fakeAdmissionContext()))).toEqual(['master-required']);
+    expect(ids(await multusConfigAdmission.validate(admissionRequest('UPDATE', live, stored), new FakeAdmissionContext()))).toEqual(['master-required']);
   });
 });

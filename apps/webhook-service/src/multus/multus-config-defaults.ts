@@ -2,7 +2,7 @@
 // The mutating half of SpiderMultusConfig admission: upstream's defaults, applied to a copy.
 // Like upstream's defaulter it never rejects anything; the validating half does that.
 import { Annotations, Labels, type BondConfig, type SpiderMultusConfig, type SpiderMultusConfigSpec, type SpiderpoolPools } from '@spiderpool/crds';
-import { isAbsent, isRecord } from '../ippool/field-types.ts';
+import { isAbsent, isRecord } from '../admission/field-types.ts';
 import { coordinatorOverrideWithDefaults } from './coordinator-override.ts';
 
 // The object has not been checked against the schema yet: a value of the wrong type (a block or

@@ -2,15 +2,13 @@
 // The types of a SpiderMultusConfig spec, checked field by field. Mutating webhooks see objects
 // before the API server checks them against the CRD schema, so any field may hold any JSON
 // value; a field of the wrong type is reported with the `field-type` rule (see
-// ../ippool/field-types.ts), and the other rules only run on a spec without such a field.
+// ../admission/field-types.ts), and the other rules only run on a spec without such a field.
 // The coordinator block is checked by the SpiderCoordinator rules themselves.
 import type { Violation } from '../admission/admission-types.ts';
-import { checkOptionalBoolean, checkOptionalString, checkSpecObject, checkStringList, isAbsent, isRecord, typeViolation } from '../ippool/field-types.ts';
+import { checkOptionalBoolean, checkOptionalNumber, checkOptionalString, checkSpecObject, checkStringList, isAbsent, isRecord, typeViolation } from '../admission/field-types.ts';
 
 type Check = (value: unknown, field: string) => Violation[];
 type Shape = Readonly<Record<string, Check>>;
-
-const checkOptionalNumber: Check = (value, field) => (isAbsent(value) || typeof value === 'number' ? [] : [typeViolation(field, value, 'a number')]);
 
 /** Absent, or an object whose fields have the types of `shape` (fields not in it are not read). */
 function objectOf(shape: Shape): Check {

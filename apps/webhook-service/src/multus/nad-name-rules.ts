@@ -5,6 +5,7 @@ import type { NetworkAttachmentDefinition, SpiderMultusConfig } from '@spiderpoo
 import { Annotations } from '@spiderpool/crds';
 import { isSpiderpoolError } from '@spiderpool/errors';
 import type { AdmissionContext, Violation } from '../admission/admission-types.ts';
+import { isDns1123Label, isDns1123Subdomain } from '../ippool/k8s-names.ts';
 import { nadNameOf } from './multus-config-blocks.ts';
 import { ownerOfNad } from './nad-ownership.ts';
 import { violation } from './violation.ts';
@@ -34,8 +35,15 @@ async function otherConfigRules(smc: SpiderMultusConfig, namespace: string, ctx:
   return rival ? [violation(nadField(smc), nadName, 'nad-name-taken', `names NetworkAttachmentDefinition ${namespace}/${nadName}, which SpiderMultusConfig ${rival.metadata?.name} generates`)] : [];
 }
 
-/** At most one violation: the first reason the NAD name cannot be used. */
-export async function nadNameViolations(smc: SpiderMultusConfig, namespace: string, ctx: AdmissionContext): Promise<Violation[]> {
+/**
+ * At most one violation: the first reason the NAD name cannot be used. Only a name and namespace
+ * that can exist are looked up: the client would put anything else into the URL, where '' reads
+ * the whole list and '..' another resource. An invalid name is refused elsewhere (the annotation's
+ * `nad-name-invalid` rule, the API server's own name check), so nothing is lost.
+ */
+export async function nadNameViolations(smc: SpiderMultusConfig, namespace: unknown, ctx: AdmissionContext): Promise<Violation[]> {
+  const nadName: unknown = nadNameOf(smc);
+  if (typeof namespace !== 'string' || !isDns1123Label(namespace) || typeof nadName !== 'string' || !isDns1123Subdomain(nadName)) return [];
   const fromNad = await existingNadRules(smc, namespace, ctx);
   return fromNad.length ? fromNad : otherConfigRules(smc, namespace, ctx);
 }

@@ -2,10 +2,10 @@
 import { describe, expect, it } from '@jest/globals';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { AdmissionContext } from '../admission/admission-types.ts';
+import { admissionRequest, FakeAdmissionContext } from '../admission/testing/fake-context.ts';
 import { defaultMultusConfig } from './multus-config-defaults.ts';
 import { createPodInjectionAdmission, podInjectionAdmission } from './pod-injection-admission.ts';
 import { podInjectionWebhook } from './pod-injection-webhook.ts';
-import { admissionRequest, fakeAdmissionContext } from './testing/fake-admission-context.ts';
 import { multusConfig } from './testing/multus-samples.ts';
 
 const RDMA = 'cni.spidernet.io/rdma-resource-inject';
@@ -16,15 +16,16 @@ const mutate = (p: V1Pod, ctx: AdmissionContext, operation: 'CREATE' | 'UPDATE' 
 
 describe('podInjectionAdmission', () => {
   it('injects on CREATE', async () => {
-    const out = await mutate(pod({ [RDMA]: 'gpu' }), fakeAdmissionContext({ SpiderMultusConfig: [smc] }));
+    const out = await mutate(pod({ [RDMA]: 'gpu' }), new FakeAdmissionContext().put('SpiderMultusConfig', smc));
     expect(out.metadata?.annotations?.['k8s.v1.cni.cncf.io/networks']).toBe('net/vf');
     expect(out.spec?.containers[0]?.resources?.limits).toEqual({ 'example.com/sriov_netdevice': '1' });
   });
 
   it('returns a pod without the annotations as it is, without reading anything', async () => {
     let reads = 0;
-    const base = fakeAdmissionContext({ SpiderMultusConfig: [smc] });
-    const counting: AdmissionContext = { ...base, list: (kind, o) => (reads++, base.list(kind, o)) };
+    const counting = new FakeAdmissionContext().put('SpiderMultusConfig', smc);
+    const list = counting.list.bind(counting);
+    counting.list = (kind, o) => (reads++, list(kind, o));
     const p = pod({ other: 'x' });
     expect(await mutate(p, counting)).toEqual(p);
     expect(await mutate({ metadata: { name: 'bare' } }, counting)).toEqual({ metadata: { name: 'bare' } });
@@ -34,7 +35,7 @@ describe('podInjectionAdmission', () => {
   });
 
   it('never changes pods on UPDATE, nor in excluded namespaces', async () => {
-    const ctx = fakeAdmissionContext({ SpiderMultusConfig: [smc] });
+    const ctx = new FakeAdmissionContext().put('SpiderMultusConfig', smc);
     const p = pod({ [RDMA]: 'gpu' });
     expect(await mutate(p, ctx, 'UPDATE')).toEqual(p);
     const inSystem = pod({ [RDMA]: 'gpu' }, 'kube-system');
@@ -47,8 +48,8 @@ describe('podInjectionAdmission', () => {
   it('admits the pod unchanged when the cache cannot be read, and says why', async () => {
     const errors: string[] = [];
     const admission = createPodInjectionAdmission({ onError: (err, p) => errors.push(`${p.namespace}/${p.name}: ${(err as Error).message}`) });
-    const ctx = fakeAdmissionContext({ SpiderMultusConfig: [smc] });
-    ctx.failReads(new Error('cache down'));
+    const ctx = new FakeAdmissionContext().put('SpiderMultusConfig', smc);
+    ctx.list = () => Promise.reject(new Error('cache down'));
     const p = pod({ [RDMA]: 'gpu' });
     expect(await mutate(p, ctx, 'CREATE', admission)).toEqual(p);
     expect(errors).toEqual(['team-a/p: cache down']);
@@ -56,18 +57,19 @@ describe('podInjectionAdmission', () => {
 
   it('admits the pod unchanged when the read is too slow', async () => {
     const admission = createPodInjectionAdmission({ readTimeoutMs: 5 });
-    const slow: AdmissionContext = { ...fakeAdmissionContext(), list: () => new Promise(() => {}) };
+    const slow = new FakeAdmissionContext();
+    slow.list = () => new Promise(() => {});
     const p = pod({ [RDMA]: 'gpu' });
     expect(await mutate(p, slow, 'CREATE', admission)).toEqual(p);
   });
 
   it('admits the pod unchanged when its networks annotation is malformed', async () => {
     const p = pod({ [RDMA]: 'gpu', 'k8s.v1.cni.cncf.io/networks': '[{"name": ' });
-    expect(await mutate(p, fakeAdmissionContext({ SpiderMultusConfig: [smc] }))).toEqual(p);
+    expect(await mutate(p, new FakeAdmissionContext().put('SpiderMultusConfig', smc))).toEqual(p);
   });
 
   it('never validates', async () => {
-    expect(await podInjectionAdmission.validate(admissionRequest('CREATE', pod({ [RDMA]: '???' })), fakeAdmissionContext())).toEqual([]);
+    expect(await podInjectionAdmission.validate(admissionRequest('CREATE', pod({ [RDMA]: '???' })), new FakeAdmissionContext())).toEqual([]);
   });
 });
 

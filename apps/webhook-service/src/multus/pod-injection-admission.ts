@@ -6,7 +6,7 @@
 import type { SpiderMultusConfig } from '@spiderpool/crds';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { AdmissionContext, AdmissionRequestView, KindAdmission } from '../admission/admission-types.ts';
-import { isAbsent, isRecord } from '../ippool/field-types.ts';
+import { isAbsent, isRecord } from '../admission/field-types.ts';
 import { injectNetworks, wantsInjection } from './resource-inject.ts';
 
 export interface PodInjectionOptions {

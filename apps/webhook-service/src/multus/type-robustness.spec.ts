@@ -5,24 +5,14 @@
 import { describe, expect, it } from '@jest/globals';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { SpiderMultusConfig, SpiderMultusConfigSpec } from '@spiderpool/crds';
-import type { Operation } from '../admission/admission-types.ts';
+import type { AdmissionRequestView, Operation } from '../admission/admission-types.ts';
+import { BAD_VALUES } from '../admission/testing/bad-values.ts';
+import { admissionRequest, FakeAdmissionContext } from '../admission/testing/fake-context.ts';
 import type { CniType } from './multus-config-blocks.ts';
 import { multusConfigAdmission } from './multus-config-admission.ts';
 import { defaultMultusConfig } from './multus-config-defaults.ts';
 import { createPodInjectionAdmission, podInjectionAdmission } from './pod-injection-admission.ts';
-import { admissionRequest, fakeAdmissionContext } from './testing/fake-admission-context.ts';
 import { multusConfig } from './testing/multus-samples.ts';
-
-const BAD_VALUES: ReadonlyArray<readonly [string, unknown]> = [
-  ['null', null],
-  ['42', 42],
-  ['true', true],
-  ['"text"', 'text'],
-  ['[]', []],
-  ['[1, {}]', [1, {}]],
-  ['{}', {}],
-  ['{a: 1}', { a: 1 }],
-];
 
 const OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE', 'DELETE'];
 
@@ -80,7 +70,7 @@ function withValue(spec: Record<string, unknown>, path: ReadonlyArray<string | n
 
 const smcWith = (spec: unknown): SpiderMultusConfig => ({ ...multusConfig('macvlan', { name: 'net' }), spec: spec as SpiderMultusConfigSpec });
 
-function requestFor(operation: Operation, object: SpiderMultusConfig): ReturnType<typeof admissionRequest<SpiderMultusConfig>> {
+function requestFor(operation: Operation, object: SpiderMultusConfig): AdmissionRequestView<SpiderMultusConfig> {
   const stored = multusConfig('macvlan', { name: 'net' });
   if (operation === 'CREATE') return admissionRequest('CREATE', structuredClone(object));
   if (operation === 'UPDATE') return admissionRequest('UPDATE', structuredClone(object), stored);
@@ -88,7 +78,7 @@ function requestFor(operation: Operation, object: SpiderMultusConfig): ReturnTyp
 }
 
 async function admit(operation: Operation, object: SpiderMultusConfig): Promise<void> {
-  const ctx = fakeAdmissionContext();
+  const ctx = new FakeAdmissionContext();
   const mutated = await multusConfigAdmission.mutate!(requestFor(operation, object), ctx);
   await multusConfigAdmission.validate(requestFor(operation, mutated ?? object), ctx);
   await multusConfigAdmission.validate(requestFor(operation, object), ctx);
@@ -114,7 +104,7 @@ describe('SpiderMultusConfig admission with fields of the wrong type', () => {
   });
 
   it('leaves fields it cannot read as written and names them with field-type', async () => {
-    const ctx = fakeAdmissionContext();
+    const ctx = new FakeAdmissionContext();
     const cases: Array<[CniType, Array<string | number>, unknown]> = [
       ['macvlan', ['macvlan', 'ippools'], 'text'],
       ['macvlan', ['macvlan', 'bond'], [1, {}]],
@@ -138,7 +128,7 @@ describe('SpiderMultusConfig admission with fields of the wrong type', () => {
   });
 
   it('leaves a spec that is not an object as written and reports it', async () => {
-    const ctx = fakeAdmissionContext();
+    const ctx = new FakeAdmissionContext();
     for (const spec of [42, 'text', [1, {}], true]) {
       const mutated = await multusConfigAdmission.mutate!(admissionRequest('CREATE', smcWith(spec)), ctx);
       expect(mutated.spec).toEqual(spec);
@@ -164,7 +154,7 @@ describe('Pod resource injection with malformed pods', () => {
 
   it.each(MALFORMED)('admits a pod with %s unchanged, and never denies it', async (_label, pod) => {
     for (const operation of OPERATIONS) {
-      const ctx = fakeAdmissionContext({ SpiderMultusConfig: [smc] });
+      const ctx = new FakeAdmissionContext().put('SpiderMultusConfig', smc);
       const request = operation === 'DELETE' ? admissionRequest<V1Pod>('DELETE', undefined, structuredClone(pod) as V1Pod) : admissionRequest<V1Pod>(operation, structuredClone(pod) as V1Pod);
       const out = await podInjectionAdmission.mutate!(request, ctx);
       expect(out).toEqual(pod);
@@ -178,7 +168,8 @@ describe('Pod resource injection with malformed pods', () => {
         throw new Error('hook broken');
       },
     });
-    const ctx = { ...fakeAdmissionContext(), list: () => Promise.reject('not an Error') };
+    const ctx = new FakeAdmissionContext();
+    ctx.list = () => Promise.reject('not an Error');
     const pod: V1Pod = { metadata: { name: 'p', namespace: 'team-a', annotations }, spec: { containers: [{ name: 'app' }] } };
     expect(await admission.mutate!(admissionRequest('CREATE', structuredClone(pod)), ctx)).toEqual(pod);
   });

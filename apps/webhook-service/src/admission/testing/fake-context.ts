@@ -1,27 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * An in-memory AdmissionContext for unit tests of admission logic. It keeps two views of the
- * objects — the API server (`fresh` lists) and the watch cache (everything else), equal unless
- * a test makes the cache lag — a per-key mutex for `exclusive`, and a claim registry with a
- * test-controlled clock. Every I/O method yields to the event loop first, so concurrent
- * admissions really interleave unless `exclusive` serialises them.
+ * An in-memory AdmissionContext for unit tests of admission logic, and `admissionRequest` for
+ * the requests they send. The context keeps two views of the objects — the API server (`fresh`
+ * lists) and the watch cache (everything else), equal unless a test makes the cache lag — and a
+ * claim registry with a test-controlled clock. Every I/O method yields to the event loop first,
+ * so concurrent admissions really interleave.
  */
 import type { KubeObject } from '@spiderpool/k8s';
 import type {
   AdmissionContext,
+  AdmissionRequestView,
   AdmissionSettings,
   Claim,
   ClaimRegistry,
+  Operation,
   WatchedKind,
 } from '../admission-types.ts';
 
 export interface FakeContextOptions {
   settings?: Partial<AdmissionSettings>;
-  /**
-   * false turns `exclusive` into a plain call, to show that a test detects the missing lock.
-   * @defaultValue true
-   */
-  serialize?: boolean;
 }
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -29,19 +26,25 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 export class FakeClaimRegistry implements ClaimRegistry {
   /** The registry's clock (ms); tests move it forward to expire claims. */
   now = 0;
+  /** Claims as recorded, in the order of their sequence numbers. */
   readonly added: Claim[] = [];
-  readonly #entries = new Map<string, { claim: Claim; expiresAt: number }>();
+  readonly #entries: Array<{ claim: Claim; expiresAt: number }> = [];
+  #seq = 0;
 
-  async add(claim: Claim, ttlMs: number): Promise<void> {
+  /** Records after a turn of the event loop, as a shared store would; one counter orders all claims. */
+  async add(claim: Claim, ttlMs: number): Promise<Claim> {
     await tick();
-    this.added.push(structuredClone(claim));
-    // One entry per kind and name, the newest replacing the older, as the real registry does.
-    this.#entries.set(`${claim.kind}/${claim.name}`, { claim: structuredClone(claim), expiresAt: this.now + ttlMs });
+    this.#seq += 1;
+    const recorded: Claim = { ...structuredClone(claim), id: `claim-${this.#seq}`, seq: this.#seq };
+    this.added.push(structuredClone(recorded));
+    this.#entries.push({ claim: recorded, expiresAt: this.now + ttlMs });
+    await tick();
+    return structuredClone(recorded);
   }
 
   async list(kind: WatchedKind): Promise<Claim[]> {
     await tick();
-    return [...this.#entries.values()]
+    return this.#entries
       .filter((e) => e.claim.kind === kind && e.expiresAt > this.now)
       .map((e) => structuredClone(e.claim));
   }
@@ -50,22 +53,14 @@ export class FakeClaimRegistry implements ClaimRegistry {
 export class FakeAdmissionContext implements AdmissionContext {
   readonly settings: AdmissionSettings;
   readonly claims = new FakeClaimRegistry();
-  /** Keys passed to `exclusive`, in call order. */
-  readonly exclusiveKeys: string[] = [];
   /** Kinds listed with `fresh: true`, in call order. */
   readonly freshLists: WatchedKind[] = [];
-  /** Highest number of tasks that ran at once under one key (1 when serialised). */
-  maxConcurrent = 0;
 
   readonly #server = new Map<WatchedKind, Map<string, KubeObject>>();
   readonly #cache = new Map<WatchedKind, Map<string, KubeObject>>();
-  readonly #tails = new Map<string, Promise<unknown>>();
-  readonly #running = new Map<string, number>();
-  readonly #serialize: boolean;
 
   constructor(options: FakeContextOptions = {}) {
     this.settings = { protectInUseDeletion: true, ...options.settings };
-    this.#serialize = options.serialize ?? true;
   }
 
   /** Stores `obj` in the API server and in the cache. */
@@ -102,28 +97,21 @@ export class FakeAdmissionContext implements AdmissionContext {
     const found = mapOf(this.#cache, kind).get(namespace ? `${namespace}/${name}` : name);
     return found ? (structuredClone(found) as T) : undefined;
   }
+}
 
-  async exclusive<R>(key: string, fn: () => Promise<R>): Promise<R> {
-    this.exclusiveKeys.push(key);
-    if (!this.#serialize) return this.#counted(key, fn);
-    const previous = this.#tails.get(key) ?? Promise.resolve();
-    const run = previous.then(() => this.#counted(key, fn));
-    // The next waiter starts after this task, whether it succeeded or failed.
-    this.#tails.set(key, run.catch(() => undefined));
-    return run;
-  }
-
-  async #counted<R>(key: string, fn: () => Promise<R>): Promise<R> {
-    const running = (this.#running.get(key) ?? 0) + 1;
-    this.#running.set(key, running);
-    this.maxConcurrent = Math.max(this.maxConcurrent, running);
-    try {
-      await tick();
-      return await fn();
-    } finally {
-      this.#running.set(key, (this.#running.get(key) ?? 1) - 1);
-    }
-  }
+/** A request as the server hands it to a kind's logic; objects are copied, so the caller's stay unchanged. */
+export function admissionRequest<T extends KubeObject>(operation: Operation, object: T | undefined, oldObject?: T): AdmissionRequestView<T> {
+  const meta = object?.metadata ?? oldObject?.metadata;
+  return {
+    uid: 'req-1',
+    operation,
+    name: meta?.name ?? '',
+    namespace: meta?.namespace,
+    object: object === undefined ? undefined : structuredClone(object),
+    oldObject: oldObject === undefined ? undefined : structuredClone(oldObject),
+    dryRun: false,
+    username: 'tester',
+  };
 }
 
 function mapOf(maps: Map<WatchedKind, Map<string, KubeObject>>, kind: WatchedKind): Map<string, KubeObject> {

@@ -13,7 +13,7 @@ import type {
   Violation,
   WatchedKind,
 } from '../../admission/admission-types.ts';
-import { FakeAdmissionContext } from '../../admission/testing/fake-context.ts';
+import { admissionRequest, FakeAdmissionContext } from '../../admission/testing/fake-context.ts';
 
 export interface AdmissionCase<T extends KubeObject = KubeObject> {
   title: string;
@@ -44,20 +44,20 @@ export async function runCase<T extends KubeObject>(admission: KindAdmission<T>,
   const ctx = new FakeAdmissionContext({ settings: c.settings ?? {} });
   for (const e of c.existing ?? []) ctx.put(e.kind, e.object);
   const kind = admission.kind as WatchedKind;
-  if (c.operation === 'CREATE') return { ...(await admit(admission, request('CREATE', c.object), ctx)), ctx };
+  if (c.operation === 'CREATE') return { ...(await admit(admission, admissionRequest('CREATE', c.object), ctx)), ctx };
   const stored = await storedForm(admission, c, ctx);
   ctx.put(kind, stored);
   if (c.operation === 'DELETE') {
-    const violations = await admission.validate({ ...request('DELETE', undefined, stored) }, ctx);
+    const violations = await admission.validate({ ...admissionRequest('DELETE', undefined, stored) }, ctx);
     return { violations, mutated: undefined, ctx };
   }
   const edited = structuredClone(stored);
   c.change?.(edited);
-  return { ...(await admit(admission, request('UPDATE', edited, stored), ctx)), ctx };
+  return { ...(await admit(admission, admissionRequest('UPDATE', edited, stored), ctx)), ctx };
 }
 
 async function storedForm<T extends KubeObject>(admission: KindAdmission<T>, c: AdmissionCase<T>, ctx: FakeAdmissionContext): Promise<T> {
-  const created = admission.mutate ? await admission.mutate(request('CREATE', c.object), ctx) : structuredClone(c.object);
+  const created = admission.mutate ? await admission.mutate(admissionRequest('CREATE', c.object), ctx) : structuredClone(c.object);
   const stored = structuredClone(created) as T & { status?: unknown };
   if (c.stored?.status !== undefined) stored.status = structuredClone(c.stored.status);
   if (c.stored?.deletionTimestamp) (stored.metadata ??= {}).deletionTimestamp = new Date('2026-01-01T00:00:00Z');
@@ -72,18 +72,4 @@ async function admit<T extends KubeObject>(
   const mutated = admission.mutate ? await admission.mutate(req, ctx) : req.object;
   const violations = await admission.validate({ ...req, object: mutated }, ctx);
   return { violations, mutated };
-}
-
-export function request<T extends KubeObject>(operation: Operation, object: T | undefined, oldObject?: T): AdmissionRequestView<T> {
-  const source = object ?? oldObject;
-  return {
-    uid: 'req-1',
-    operation,
-    name: source?.metadata?.name ?? '',
-    namespace: undefined,
-    object: object ? structuredClone(object) : undefined,
-    oldObject: oldObject ? structuredClone(oldObject) : undefined,
-    dryRun: false,
-    username: 'tester',
-  };
 }
