@@ -123,7 +123,8 @@ function cpuSeconds(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function startBaseline(caPem: string): Promise<{ process: ManagedProcess; client: ReviewClient }> {
+/** The empty endpoint serves a certificate of the test-bed CA (the service has its own CA). */
+async function startBaseline(): Promise<{ process: ManagedProcess; client: ReviewClient }> {
   const cert = await issueLoopbackCert('bench-baseline');
   const port = await freePort();
   const tb = testbed();
@@ -135,7 +136,7 @@ async function startBaseline(caPem: string): Promise<{ process: ManagedProcess; 
     env: { ...process.env, BENCH_PORT: String(port), BENCH_TLS_CERT_FILE: cert.cert, BENCH_TLS_KEY_FILE: cert.key },
     cwd: REPO_ROOT,
   });
-  const client = createReviewClient(`https://127.0.0.1:${port}`, caPem, { maxSockets: CONCURRENCY });
+  const client = createReviewClient(`https://127.0.0.1:${port}`, readFileSync(tb.caCert, 'utf8'), { maxSockets: CONCURRENCY });
   await proc.waitReady(async () => (await client.post('/validate', poolReview(0).body)).status === 200, 30_000);
   return { process: proc, client };
 }
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
     const client = createReviewClient(wh.url, wh.caPem, { maxSockets: CONCURRENCY });
     say(`admission logic: ${await registeredLogic(client)}`);
     say('');
-    baseline = await startBaseline(wh.caPem);
+    baseline = await startBaseline();
     await measureSingle('baseline (empty fastify)', baseline.client, 'SpiderIPPool');
     // A kind nobody registers: parse, dispatch, metrics and answer of the real process, no logic.
     await measureSingle('framework (no logic)', client, 'BenchNoLogic');

@@ -435,6 +435,21 @@ export const VALID: Factory[] = [
       multusName: ['kube-system/macvlan', 'ipvlan'],
     }),
     expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({
+        ...poolDefaults,
+        ipVersion: 6,
+        subnet: n.cidr,
+        ips: [n.ip('10')],
+        routes: [{ dst: '2001:db8:77::/48', gw: n.ip('1') }],
+        podAffinity: { matchLabels: { 'app.kubernetes.io/name': 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] },
+        namespaceAffinity: { matchExpressions: [{ key: 'team', operator: 'Exists' }] },
+        nodeName: ['node-1.example'],
+        multusName: ['kube-system/macvlan', 'ipvlan'],
+      });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
   }),
   (n) => ({
     title: 'pool adopted by the subnet of its CIDR, inheriting gateway and routes',
@@ -477,6 +492,12 @@ export const VALID: Factory[] = [
     existing: [{ kind: 'SpiderIPPool', object: pool(n.name('other'), { subnet: n.cidr, ips: [`${n.ip('21')}-${n.ip('30')}`] }) }],
     object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('20')}`] }),
     expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('20')}`] });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
+      expect(s.metadata.ownerReferences).toBeUndefined();
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
   }),
   (n) => ({
     title: 'auto-pool matching its subnet record',
@@ -485,6 +506,21 @@ export const VALID: Factory[] = [
     existing: [{ kind: 'SpiderSubnet', object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }), status: controlled({ [n.name('auto')]: [`${n.ip('10')}-${n.ip('12')}`] }) }],
     object: pool(n.name('auto'), { subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('12')}`], podAffinity: APP_AFFINITY }, AUTO_META()),
     expect: 'allowed',
+    check: (s, c) => {
+      const owner = c.seeded.get(n.name('s'));
+      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('12')}`], podAffinity: APP_AFFINITY });
+      expect(s.metadata.ownerReferences).toEqual([
+        { apiVersion: API_VERSION, kind: 'SpiderSubnet', name: n.name('s'), uid: owner?.metadata.uid, controller: true, blockOwnerDeletion: true },
+      ]);
+      expect(s.metadata.labels).toEqual({
+        ...c.labels,
+        ...AUTO_META().labels,
+        [Labels.IPPOOL_CIDR]: n.cidrLabel,
+        [Labels.OWNER_SPIDER_SUBNET]: n.name('s'),
+      });
+      expect(s.metadata.annotations).toEqual(AUTO_META().annotations);
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
   }),
   (n) => ({
     title: 'ips grown while in use',
@@ -496,8 +532,10 @@ export const VALID: Factory[] = [
       (o.spec as Record<string, unknown>)['ips'] = [n.ip('30'), `${n.ip('1')}-${n.ip('14')}`];
     },
     expect: 'allowed',
-    check: (s) => {
-      expect(s.spec?.['ips']).toEqual([`${n.ip('1')}-${n.ip('14')}`, n.ip('30')]);
+    check: (s, c) => {
+      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('14')}`, n.ip('30')] });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
     },
   }),
   (n) => ({
@@ -510,8 +548,10 @@ export const VALID: Factory[] = [
       o.metadata.labels = { ...o.metadata.labels, team: 'blue' };
     },
     expect: 'allowed',
-    check: (s) => {
-      expect(s.metadata.labels?.['team']).toBe('blue');
+    check: (s, c) => {
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel, team: 'blue' });
+      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('a')}`] });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
     },
   }),
   (n) => ({
@@ -551,6 +591,11 @@ export const VALID: Factory[] = [
     existing: [{ kind: 'SpiderIPPool', object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('20')}-${n.ip('30')}`] }) }],
     object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }),
     expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({ ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
   }),
   (n) => ({
     title: 'subnet grown while lending',
@@ -562,8 +607,20 @@ export const VALID: Factory[] = [
       (o.spec as Record<string, unknown>)['ips'] = [`${n.ip('1')}-${n.ip('1ff')}`];
     },
     expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({ ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('1ff')}`] });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
   }),
-  reservedCase('IPv4 reserved addresses, merged', { ips: ['203.0.113.9', '203.0.113.1-203.0.113.3', '203.0.113.2'] }, 'allowed'),
+  (n) => ({
+    ...reservedCase('IPv4 reserved addresses, merged', { ips: ['203.0.113.9', '203.0.113.1-203.0.113.3', '203.0.113.2'] }, 'allowed')(n),
+    check: (s, c) => {
+      expect(s.spec).toEqual({ ipVersion: 4, ips: ['203.0.113.1-203.0.113.3', '203.0.113.9'] });
+      expect(s.metadata.labels).toEqual(c.labels);
+      expect(s.metadata.finalizers).toBeUndefined();
+    },
+  }),
   (n) => ({
     title: 'IPv6 reserved range, ipVersion derived',
     kind: 'SpiderReservedIP',
@@ -572,6 +629,375 @@ export const VALID: Factory[] = [
     expect: 'allowed',
     check: (s) => {
       expect(s.spec).toEqual({ ipVersion: 6, ips: [`${n.ip('1')}-${n.ip('9')}`] });
+      expect(s.metadata.finalizers).toBeUndefined();
+    },
+  }),
+  // SpiderIPPool, CREATE.
+  (n) => ({
+    title: 'IPv4 pool with gateway, routes and excludeIPs, ranges merged',
+    kind: 'SpiderIPPool',
+    operation: 'CREATE',
+    object: pool(n.name('p'), {
+      subnet: V4,
+      ips: ['203.0.113.52-203.0.113.54', '203.0.113.50-203.0.113.51', '203.0.113.53'],
+      excludeIPs: ['203.0.113.54', '203.0.113.54'],
+      gateway: '203.0.113.1',
+      routes: [{ dst: '198.51.100.0/24', gw: '203.0.113.1' }],
+    }),
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({
+        ...poolDefaults,
+        ipVersion: 4,
+        subnet: V4,
+        ips: ['203.0.113.50-203.0.113.54'],
+        excludeIPs: ['203.0.113.54'],
+        gateway: '203.0.113.1',
+        routes: [{ dst: '198.51.100.0/24', gw: '203.0.113.1' }],
+      });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: '203-0-113-0-24' });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'IPv4 pool with explicit ipVersion, nodeName, multusName and podAffinity',
+    kind: 'SpiderIPPool',
+    operation: 'CREATE',
+    object: pool(n.name('p'), {
+      ipVersion: 4,
+      subnet: V4,
+      ips: ['203.0.113.62', '203.0.113.61'],
+      nodeName: ['worker-a', 'worker-b.example'],
+      multusName: ['kube-system/macvlan-eth0'],
+      podAffinity: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] },
+    }),
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({
+        ...poolDefaults,
+        ipVersion: 4,
+        subnet: V4,
+        ips: ['203.0.113.61-203.0.113.62'],
+        nodeName: ['worker-a', 'worker-b.example'],
+        multusName: ['kube-system/macvlan-eth0'],
+        podAffinity: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] },
+      });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: '203-0-113-0-24' });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'IPv6 pool, upper-case and expanded ranges canonicalised, merged and sorted',
+    kind: 'SpiderIPPool',
+    operation: 'CREATE',
+    object: pool(n.name('p'), {
+      subnet: n.cidr,
+      ips: [n.ip('1:0').toUpperCase(), `${n.ip('a0')}-${n.ip('af')}`, n.ip('B0').toUpperCase(), `${n.ip('5')}-${n.ip('9')}`.replace(/::/g, ':0:0:0:')],
+      excludeIPs: [n.ip('A5').toUpperCase(), n.ip('a4')],
+    }),
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({
+        ...poolDefaults,
+        ipVersion: 6,
+        subnet: n.cidr,
+        ips: [`${n.ip('5')}-${n.ip('9')}`, `${n.ip('a0')}-${n.ip('b0')}`, n.ip('1:0')],
+        excludeIPs: [`${n.ip('a4')}-${n.ip('a5')}`],
+      });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'IPv6 cluster-default pool with namespace and node affinities',
+    kind: 'SpiderIPPool',
+    operation: 'CREATE',
+    // Scoped to a namespace and nodes that do not exist: no allocation of another test picks it.
+    object: pool(n.name('p'), {
+      subnet: n.cidr,
+      ips: [`${n.ip('10')}-${n.ip('1f')}`],
+      default: true,
+      namespaceName: ['ipa-nowhere'],
+      namespaceAffinity: { matchLabels: { 'kubernetes.io/metadata.name': 'ipa-nowhere' } },
+      nodeAffinity: { matchExpressions: [{ key: 'node-role.example/none', operator: 'DoesNotExist' }], matchLabels: { zone: 'z-0' } },
+    }),
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({
+        default: true,
+        disable: false,
+        ipVersion: 6,
+        subnet: n.cidr,
+        ips: [`${n.ip('10')}-${n.ip('1f')}`],
+        namespaceName: ['ipa-nowhere'],
+        namespaceAffinity: { matchLabels: { 'kubernetes.io/metadata.name': 'ipa-nowhere' } },
+        nodeAffinity: { matchExpressions: [{ key: 'node-role.example/none', operator: 'DoesNotExist' }], matchLabels: { zone: 'z-0' } },
+      });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'disabled IPv6 pool with only a subnet and explicit ipVersion',
+    kind: 'SpiderIPPool',
+    operation: 'CREATE',
+    object: pool(n.name('p'), { ipVersion: 6, subnet: n.cidr, disable: true }),
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({ default: false, disable: true, ipVersion: 6, subnet: n.cidr });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
+      expect(s.metadata.ownerReferences).toBeUndefined();
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'pool adopted by the subnet of its CIDR, keeping its own gateway and empty routes',
+    kind: 'SpiderIPPool',
+    operation: 'CREATE',
+    existing: [
+      {
+        kind: 'SpiderSubnet',
+        object: subnet(n.name('s'), {
+          subnet: n.cidr,
+          ips: [`${n.ip('2')}-${n.ip('ff')}`],
+          gateway: n.ip('1'),
+          routes: [{ dst: '2001:db8:77::/48', gw: n.ip('1') }],
+        }),
+      },
+    ],
+    object: pool(n.name('p'), { subnet: n.cidr, ips: [n.ip('30'), `${n.ip('20')}-${n.ip('2f')}`], gateway: n.ip('fe'), routes: [] }, { labels: { team: 'red' } }),
+    expect: 'allowed',
+    check: (s, c) => {
+      const owner = c.seeded.get(n.name('s'));
+      expect(s.metadata.ownerReferences).toEqual([
+        { apiVersion: API_VERSION, kind: 'SpiderSubnet', name: n.name('s'), uid: owner?.metadata.uid, controller: true, blockOwnerDeletion: true },
+      ]);
+      expect(s.metadata.labels).toEqual({
+        ...c.labels,
+        team: 'red',
+        [Labels.IPPOOL_CIDR]: n.cidrLabel,
+        [Labels.OWNER_SPIDER_SUBNET]: n.name('s'),
+      });
+      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('20')}-${n.ip('30')}`], gateway: n.ip('fe'), routes: [] });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  // SpiderIPPool, UPDATE.
+  (n) => ({
+    title: 'IPv4 pool update that adds IPs and excludeIPs',
+    kind: 'SpiderIPPool',
+    operation: 'UPDATE',
+    object: pool(n.name('p'), { subnet: V4, ips: ['203.0.113.56'] }),
+    change: (o) => {
+      const spec = o.spec as Record<string, unknown>;
+      spec['ips'] = ['203.0.113.58', '203.0.113.56-203.0.113.57'];
+      spec['excludeIPs'] = ['203.0.113.58'];
+    },
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 4, subnet: V4, ips: ['203.0.113.56-203.0.113.58'], excludeIPs: ['203.0.113.58'] });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: '203-0-113-0-24' });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'IPv4 pool update of labels only',
+    kind: 'SpiderIPPool',
+    operation: 'UPDATE',
+    object: pool(n.name('p'), { subnet: V4, ips: ['203.0.113.63'] }, { labels: { team: 'red' } }),
+    change: (o) => {
+      o.metadata.labels = { ...o.metadata.labels, team: 'green', tier: 'edge' };
+    },
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: '203-0-113-0-24', team: 'green', tier: 'edge' });
+      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 4, subnet: V4, ips: ['203.0.113.63'] });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'IPv6 pool update that sets gateway, routes and multusName',
+    kind: 'SpiderIPPool',
+    operation: 'UPDATE',
+    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('20')}`] }),
+    change: (o) => {
+      const spec = o.spec as Record<string, unknown>;
+      spec['gateway'] = n.ip('1');
+      spec['routes'] = [{ dst: '2001:db8:77::/48', gw: n.ip('2') }, { dst: '2001:db8:78::/48', gw: n.ip('1') }];
+      spec['multusName'] = ['sriov-net'];
+      spec['ips'] = [`${n.ip('18')}-${n.ip('28')}`, `${n.ip('10')}-${n.ip('20')}`];
+    },
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({
+        ...poolDefaults,
+        ipVersion: 6,
+        subnet: n.cidr,
+        ips: [`${n.ip('10')}-${n.ip('28')}`],
+        gateway: n.ip('1'),
+        routes: [{ dst: '2001:db8:77::/48', gw: n.ip('2') }, { dst: '2001:db8:78::/48', gw: n.ip('1') }],
+        multusName: ['sriov-net'],
+      });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'pool adopted on update by a subnet created after it, inheriting gateway and routes',
+    kind: 'SpiderIPPool',
+    operation: 'UPDATE',
+    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('40')}-${n.ip('4f')}`] }),
+    dependents: [
+      {
+        kind: 'SpiderSubnet',
+        object: subnet(n.name('s'), {
+          subnet: n.cidr,
+          ips: [`${n.ip('2')}-${n.ip('ff')}`],
+          gateway: n.ip('1'),
+          routes: [{ dst: '2001:db8:79::/48', gw: n.ip('1') }],
+        }),
+      },
+    ],
+    change: (o) => {
+      o.metadata.labels = { ...o.metadata.labels, team: 'blue' };
+    },
+    expect: 'allowed',
+    check: (s, c) => {
+      const owner = c.seeded.get(n.name('s'));
+      expect(s.metadata.ownerReferences).toEqual([
+        { apiVersion: API_VERSION, kind: 'SpiderSubnet', name: n.name('s'), uid: owner?.metadata.uid, controller: true, blockOwnerDeletion: true },
+      ]);
+      expect(s.metadata.labels).toEqual({
+        ...c.labels,
+        team: 'blue',
+        [Labels.IPPOOL_CIDR]: n.cidrLabel,
+        [Labels.OWNER_SPIDER_SUBNET]: n.name('s'),
+      });
+      expect(s.spec).toEqual({
+        ...poolDefaults,
+        ipVersion: 6,
+        subnet: n.cidr,
+        ips: [`${n.ip('40')}-${n.ip('4f')}`],
+        gateway: n.ip('1'),
+        routes: [{ dst: '2001:db8:79::/48', gw: n.ip('1') }],
+      });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  // SpiderSubnet.
+  (n) => ({
+    title: 'IPv6 subnet with explicit ipVersion, excludeIPs merged and ranges sorted',
+    kind: 'SpiderSubnet',
+    operation: 'CREATE',
+    object: subnet(n.name('s'), {
+      ipVersion: 6,
+      subnet: n.cidr,
+      ips: [`${n.ip('100')}-${n.ip('1ff')}`, `${n.ip('2')}-${n.ip('ff')}`, n.ip('ffff')],
+      excludeIPs: [n.ip('11'), n.ip('10'), `${n.ip('12')}-${n.ip('13')}`],
+    }),
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({
+        ipVersion: 6,
+        subnet: n.cidr,
+        ips: [`${n.ip('2')}-${n.ip('1ff')}`, n.ip('ffff')],
+        excludeIPs: [`${n.ip('10')}-${n.ip('13')}`],
+      });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'IPv6 subnet with only a subnet',
+    kind: 'SpiderSubnet',
+    operation: 'CREATE',
+    object: subnet(n.name('s'), { subnet: n.cidr }),
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({ ipVersion: 6, subnet: n.cidr });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'subnet update that adds excludeIPs, gateway and routes',
+    kind: 'SpiderSubnet',
+    operation: 'UPDATE',
+    object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }),
+    change: (o) => {
+      const spec = o.spec as Record<string, unknown>;
+      spec['excludeIPs'] = [n.ip('3'), n.ip('1'), n.ip('2')];
+      spec['gateway'] = n.ip('1');
+      spec['routes'] = [{ dst: '2001:db8:7a::/48', gw: n.ip('2') }];
+    },
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({
+        ipVersion: 6,
+        subnet: n.cidr,
+        ips: [`${n.ip('1')}-${n.ip('ff')}`],
+        excludeIPs: [`${n.ip('1')}-${n.ip('3')}`],
+        gateway: n.ip('1'),
+        routes: [{ dst: '2001:db8:7a::/48', gw: n.ip('2') }],
+      });
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  (n) => ({
+    title: 'subnet update of labels only while lending',
+    kind: 'SpiderSubnet',
+    operation: 'UPDATE',
+    object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }),
+    status: controlled({ [n.name('p')]: [`${n.ip('50')}-${n.ip('60')}`] }),
+    change: (o) => {
+      o.metadata.labels = { ...o.metadata.labels, site: 'lab-1' };
+    },
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel, site: 'lab-1' });
+      expect(s.spec).toEqual({ ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] });
+      expect(s.status?.['controlledIPPools']).toBe(controlled({ [n.name('p')]: [`${n.ip('50')}-${n.ip('60')}`] })['controlledIPPools']);
+      expect(s.metadata.finalizers).toEqual([FINALIZER]);
+    },
+  }),
+  // SpiderReservedIP.
+  (n) => ({
+    title: 'IPv4 reserved range with explicit ipVersion, merged',
+    kind: 'SpiderReservedIP',
+    operation: 'CREATE',
+    object: reserved(n.name('r'), { ipVersion: 4, ips: ['203.0.113.60', '203.0.113.59', '203.0.113.59-203.0.113.60'] }),
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({ ipVersion: 4, ips: ['203.0.113.59-203.0.113.60'] });
+      expect(s.metadata.labels).toEqual(c.labels);
+      expect(s.metadata.finalizers).toBeUndefined();
+    },
+  }),
+  (n) => ({
+    title: 'IPv6 reserved addresses in upper case, canonicalised',
+    kind: 'SpiderReservedIP',
+    operation: 'CREATE',
+    object: reserved(n.name('r'), { ips: [n.ip('BEEF').toUpperCase(), n.ip('A').toUpperCase(), `${n.ip('b')}-${n.ip('c')}`] }),
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({ ipVersion: 6, ips: [`${n.ip('a')}-${n.ip('c')}`, n.ip('beef')] });
+      expect(s.metadata.labels).toEqual(c.labels);
+      expect(s.metadata.finalizers).toBeUndefined();
+    },
+  }),
+  (n) => ({
+    title: 'IPv6 reserved update that adds addresses',
+    kind: 'SpiderReservedIP',
+    operation: 'UPDATE',
+    object: reserved(n.name('r'), { ips: [n.ip('1')] }),
+    change: (o) => {
+      (o.spec as Record<string, unknown>)['ips'] = [n.ip('3'), n.ip('20'), n.ip('1'), n.ip('2')];
+    },
+    expect: 'allowed',
+    check: (s, c) => {
+      expect(s.spec).toEqual({ ipVersion: 6, ips: [`${n.ip('1')}-${n.ip('3')}`, n.ip('20')] });
+      expect(s.metadata.labels).toEqual(c.labels);
       expect(s.metadata.finalizers).toBeUndefined();
     },
   }),

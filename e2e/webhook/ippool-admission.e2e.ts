@@ -120,7 +120,21 @@ async function play(c: E2eCase, seeded: Map<string, Obj>): Promise<Outcome> {
 const invalid = INVALID.map((factory, i) => factory(net(i)));
 const valid = VALID.map((factory, i) => factory(net(INVALID.length + i)));
 
+/** Valid objects admitted and read back elsewhere: multus.e2e.ts's SpiderMultusConfigs and coordinator.e2e.ts's SpiderCoordinator. */
+const OTHER_VALID_OBJECTS = 8 + 1;
+
 describe('ippool admission corpus through the API server', () => {
+  it('reads back the mutated form of every allowed write, at least 30 valid objects in all', () => {
+    const writes = valid.filter((c) => c.operation !== 'DELETE');
+    expect(writes.filter((c) => c.check === undefined).map((c) => c.title)).toEqual([]);
+    expect(writes.length + OTHER_VALID_OBJECTS).toBeGreaterThanOrEqual(30);
+    for (const kind of ['SpiderIPPool', 'SpiderSubnet', 'SpiderReservedIP'] as const) {
+      for (const operation of ['CREATE', 'UPDATE'] as const) {
+        expect(writes.filter((c) => c.kind === kind && c.operation === operation).length).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it.each(invalid.map((c) => [`${c.kind} ${c.operation}: ${c.title}`, c] as const))('denies %s', async (_title, c) => {
     const outcome = await play(c, new Map());
     if (outcome.ok) throw new Error(`${c.kind} ${c.object.metadata.name} was admitted; expected [${c.expect}]`);

@@ -73,7 +73,8 @@ export interface Claim {
 export interface ClaimRegistry {
   /** Records the claim; resolves with it as recorded (id and order filled in). */
   add(claim: Claim, ttlMs: number): Promise<Claim>;
-  list(kind: WatchedKind): Promise<Claim[]>;
+  /** Live claims of the kind; the same array again while nothing changed (callers must not modify it). */
+  list(kind: WatchedKind): Promise<readonly Claim[]>;
 }
 
 /** The admission logic of one kind; registered with the server by kind name. */

@@ -19,7 +19,7 @@ export interface ClaimStore {
   /** Adds the entry; resolves with its sequence number (one counter for every kind). */
   add(kind: WatchedKind, serialised: string, ttlMs: number): Promise<number>;
   /** The entries of `kind` that have not expired. */
-  list(kind: WatchedKind): Promise<StoredClaim[]>;
+  list(kind: WatchedKind): Promise<readonly StoredClaim[]>;
 }
 
 export interface SharedClaimRegistryOptions {
@@ -40,14 +40,28 @@ interface LocalEntry {
   expiresAt: number;
 }
 
-export class SharedClaimRegistry implements ClaimRegistry {
-  /** This replica's claims by id. */
-  readonly #local = new Map<WatchedKind, Map<string, LocalEntry>>();
+/** What the registry keeps per kind. */
+interface KindState {
+  /** This replica's claims by id, in the order they were added. */
+  local: Map<string, LocalEntry>;
+  /** Bumped on every change of `local`. */
+  localVersion: number;
   /**
-   * The shared claims of the last read, parsed, by sequence number: each is parsed once, and the
-   * same Claim object comes back on every read, so that callers can memoise work per claim.
+   * The store's entries of the last read, parsed, by sequence number: each is parsed once, and
+   * the same Claim object comes back on every read, so that callers can memoise work per claim.
    */
-  readonly #parsed = new Map<WatchedKind, Map<number, Claim | null>>();
+  parsed: Map<number, Claim | null>;
+  /** The store's answer the parsed claims below come from (the store hands out one array until it changes). */
+  sharedFrom: readonly StoredClaim[] | undefined;
+  shared: Claim[];
+  /** The last list() answer and what it was made of; given again while none of that changed. */
+  listed: { sharedFrom: readonly StoredClaim[]; localVersion: number; nextExpiry: number; claims: Claim[] } | undefined;
+}
+
+const NO_ENTRIES: readonly StoredClaim[] = [];
+
+export class SharedClaimRegistry implements ClaimRegistry {
+  readonly #kinds = new Map<WatchedKind, KindState>();
   readonly #options: SharedClaimRegistryOptions;
   readonly #now: () => number;
   #localSeq = 0;
@@ -62,14 +76,19 @@ export class SharedClaimRegistry implements ClaimRegistry {
     if (!Number.isInteger(ttlMs) || ttlMs <= 0 || ttlMs > MAX_CLAIM_TTL_MS) throw invalidInput('ttlMs', ttlMs, `must be an integer in 1..${MAX_CLAIM_TTL_MS}`);
     if (typeof claim.name !== 'string' || claim.name === '') throw invalidInput('claim.name', claim.name, 'must be a non-empty string');
     const id = randomUUID();
+    const state = this.#stateOf(claim.kind);
     const entry: LocalEntry = { claim: { kind: claim.kind, name: claim.name, payload: claim.payload, id, localSeq: ++this.#localSeq }, expiresAt: this.#now() + ttlMs };
     // Visible to this replica's other admissions at once, in local order, before the store answers.
-    this.#localOf(claim.kind).set(id, entry);
+    state.local.set(id, entry);
+    state.localVersion += 1;
     const store = this.#options.store;
     if (!store) return entry.claim;
     try {
       const seq = await store.add(claim.kind, JSON.stringify({ kind: claim.kind, name: claim.name, payload: claim.payload, id }), ttlMs);
-      entry.claim = { ...entry.claim, seq };
+      if (entry.claim.seq === undefined) {
+        entry.claim = { ...entry.claim, seq };
+        state.localVersion += 1;
+      }
       this.#storeState(true);
     } catch (err) {
       this.#storeState(false, err);
@@ -79,40 +98,51 @@ export class SharedClaimRegistry implements ClaimRegistry {
 
   /** Unexpired claims of `kind` (this replica's own entry stands for its copy in the store). */
   async list(kind: WatchedKind): Promise<Claim[]> {
-    const byId = new Map<string, Claim>();
-    for (const claim of await this.#shared(kind)) byId.set(claim.id ?? '', claim);
-    const local = this.#localOf(kind);
+    const state = this.#stateOf(kind);
+    const sharedFrom = await this.#sharedEntries(kind);
     const now = this.#now();
-    for (const [id, entry] of local) {
+    const last = state.listed;
+    if (last && last.sharedFrom === sharedFrom && last.localVersion === state.localVersion && now < last.nextExpiry) return last.claims;
+    if (sharedFrom !== state.sharedFrom) this.#parseShared(state, kind, sharedFrom);
+    const byId = new Map<string, Claim>();
+    for (const claim of state.shared) byId.set(claim.id ?? '', claim);
+    let nextExpiry = Infinity;
+    for (const [id, entry] of state.local) {
       if (entry.expiresAt <= now) {
-        local.delete(id);
+        state.local.delete(id);
         continue;
       }
+      nextExpiry = Math.min(nextExpiry, entry.expiresAt);
       // The store may know the claim's place before its answer to add() arrived here (or when
       // that answer was lost): take it, so every replica orders this claim the same way.
       const seq = byId.get(id)?.seq;
       if (entry.claim.seq === undefined && seq !== undefined) entry.claim = { ...entry.claim, seq };
       byId.set(id, entry.claim);
     }
-    return [...byId.values()];
+    const claims = [...byId.values()];
+    state.listed = { sharedFrom, localVersion: state.localVersion, nextExpiry, claims };
+    return claims;
   }
 
-  async #shared(kind: WatchedKind): Promise<Claim[]> {
+  async #sharedEntries(kind: WatchedKind): Promise<readonly StoredClaim[]> {
     const store = this.#options.store;
-    if (!store) return [];
-    let entries: StoredClaim[];
+    if (!store) return NO_ENTRIES;
     try {
-      entries = await store.list(kind);
+      const entries = await store.list(kind);
       this.#storeState(true);
+      return entries;
     } catch (err) {
       this.#storeState(false, err);
-      return [];
+      return NO_ENTRIES;
     }
-    const before = this.#parsed.get(kind);
-    const now = new Map<number, Claim | null>();
-    for (const { seq, text } of entries) now.set(seq, before?.has(seq) ? (before.get(seq) ?? null) : parseClaim(text, kind, seq));
-    this.#parsed.set(kind, now);
-    return [...now.values()].filter((c): c is Claim => c !== null);
+  }
+
+  #parseShared(state: KindState, kind: WatchedKind, entries: readonly StoredClaim[]): void {
+    const parsed = new Map<number, Claim | null>();
+    for (const { seq, text } of entries) parsed.set(seq, state.parsed.has(seq) ? (state.parsed.get(seq) ?? null) : parseClaim(text, kind, seq));
+    state.parsed = parsed;
+    state.sharedFrom = entries;
+    state.shared = [...parsed.values()].filter((c): c is Claim => c !== null);
   }
 
   #storeState(usable: boolean, err?: unknown): void {
@@ -121,13 +151,13 @@ export class SharedClaimRegistry implements ClaimRegistry {
     this.#options.onStoreState?.(usable, err);
   }
 
-  #localOf(kind: WatchedKind): Map<string, LocalEntry> {
-    let map = this.#local.get(kind);
-    if (!map) {
-      map = new Map();
-      this.#local.set(kind, map);
+  #stateOf(kind: WatchedKind): KindState {
+    let state = this.#kinds.get(kind);
+    if (!state) {
+      state = { local: new Map(), localVersion: 0, parsed: new Map(), sharedFrom: undefined, shared: [], listed: undefined };
+      this.#kinds.set(kind, state);
     }
-    return map;
+    return state;
   }
 }
 

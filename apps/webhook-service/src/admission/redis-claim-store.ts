@@ -64,6 +64,26 @@ interface Mirror {
   lastSeq: number;
   /** serialised claim by entry, with its sequence and its expiry on the Redis clock */
   entries: Map<string, { seq: number; expiresAt: number; claim: string }>;
+  /** The live entries as last listed, until an entry is added or expires. */
+  live: StoredClaim[] | undefined;
+  /** The earliest expiry among the listed entries (Redis clock). */
+  nextExpiry: number;
+}
+
+function rebuildLive(mirror: Mirror, now: number): StoredClaim[] {
+  const live: StoredClaim[] = [];
+  let nextExpiry = Infinity;
+  for (const [entry, { seq, expiresAt, claim }] of mirror.entries) {
+    if (expiresAt <= now) {
+      mirror.entries.delete(entry);
+      continue;
+    }
+    live.push({ seq, text: claim });
+    nextExpiry = Math.min(nextExpiry, expiresAt);
+  }
+  mirror.live = live;
+  mirror.nextExpiry = nextExpiry;
+  return live;
 }
 
 export class RedisClaimStore implements ClaimStore {
@@ -110,6 +130,7 @@ export class RedisClaimStore implements ClaimStore {
       mirror.entries.clear();
       mirror.lastSeq = 0;
       mirror.epoch = epoch;
+      mirror.live = undefined;
       return this.list(kind);
     }
     for (const entry of entries) {
@@ -117,19 +138,18 @@ export class RedisClaimStore implements ClaimStore {
       if (!parsed) continue;
       mirror.entries.set(entry, parsed);
       mirror.lastSeq = Math.max(mirror.lastSeq, parsed.seq);
+      mirror.live = undefined;
     }
-    const live: StoredClaim[] = [];
-    for (const [entry, { seq, expiresAt, claim }] of mirror.entries) {
-      if (expiresAt <= now) mirror.entries.delete(entry);
-      else live.push({ seq, text: claim });
-    }
-    return live;
+    // Unchanged since the last read (nothing new, nothing expired): the same array again, so
+    // that what callers derive from it can be kept too.
+    if (mirror.live && now < mirror.nextExpiry) return mirror.live;
+    return rebuildLive(mirror, now);
   }
 
   #mirrorOf(kind: WatchedKind): Mirror {
     let mirror = this.#mirrors.get(kind);
     if (!mirror) {
-      mirror = { epoch: '', lastSeq: 0, entries: new Map() };
+      mirror = { epoch: '', lastSeq: 0, entries: new Map(), live: undefined, nextExpiry: 0 };
       this.#mirrors.set(kind, mirror);
     }
     return mirror;

@@ -42,7 +42,7 @@ export interface PeerView<T extends AddressObject> {
   /** The stored objects (the watch cache), the admitted one left out; empty when not asked for. */
   stored: T[];
   /** Ids of the claims the view was built from (live or not). */
-  claimIds: Set<string>;
+  claimIds: ReadonlySet<string>;
 }
 
 /** Which peers a view holds: the first check takes all, the re-check only claims new to it. */
@@ -81,7 +81,7 @@ export async function peerView<T extends AddressObject>(
   const stored = objects.filter((o) => o.metadata?.name !== self);
   const fromStore = stored.flatMap((o) => peerOfObject(o));
   const fromClaims = liveClaims(claims).filter((c) => c.name !== self && scope.claim(c)).flatMap((c) => peerOfClaim(c));
-  return { peers: [...fromStore, ...fromClaims], stored, claimIds: new Set(claims.map((c) => c.id ?? '')) };
+  return { peers: [...fromStore, ...fromClaims], stored, claimIds: idsOf(claims) };
 }
 
 /**
@@ -96,18 +96,41 @@ export async function peerView<T extends AddressObject>(
 export async function claimThenRecheck(
   ctx: AdmissionContext,
   claim: Claim,
-  seen: ReadonlySet<string>,
+  seen: (id: string) => boolean,
   recheck: (scope: PeerScope) => Promise<Violation[]>,
 ): Promise<Violation[]> {
   const mine = await ctx.claims.add(claim, CLAIM_TTL_MS);
-  const earlierAndNew = (c: Claim): boolean => c.id !== mine.id && !seen.has(c.id ?? '') && claimOrder(c, mine) !== 'after';
+  const earlierAndNew = (c: Claim): boolean => c.id !== mine.id && !seen(c.id ?? '') && claimOrder(c, mine) !== 'after';
   const violations = await recheck({ stored: false, claim: earlierAndNew });
   if (violations.length > 0) await ctx.claims.add(withdrawalClaim(mine), CLAIM_TTL_MS);
   return violations;
 }
 
-/** Claims that hold addresses: not tombstones or withdrawals, nor hidden by one. */
+const ids = new WeakMap<readonly Claim[], ReadonlySet<string>>();
+
+function idsOf(claims: readonly Claim[]): ReadonlySet<string> {
+  let found = ids.get(claims);
+  if (!found) {
+    found = new Set(claims.map((c) => c.id ?? ''));
+    ids.set(claims, found);
+  }
+  return found;
+}
+
+/** liveClaims by the registry's answer, which stays the same array while no claim changes. */
+const live = new WeakMap<readonly Claim[], Claim[]>();
+
 function liveClaims(claims: readonly Claim[]): Claim[] {
+  let found = live.get(claims);
+  if (!found) {
+    found = holdingClaims(claims);
+    live.set(claims, found);
+  }
+  return found;
+}
+
+/** Claims that hold addresses: not tombstones or withdrawals, nor hidden by one. */
+function holdingClaims(claims: readonly Claim[]): Claim[] {
   const withdrawn = new Set<unknown>();
   const tombstones: Claim[] = [];
   for (const claim of claims) {

@@ -15,8 +15,8 @@ import { cidrOf } from './field-types.ts';
 
 export interface PeerCheck {
   violations: Violation[];
-  /** Ids of the claims the check looked at. */
-  seen: Set<string>;
+  /** Whether the check looked at the claim with this id. */
+  seen: (id: string) => boolean;
 }
 
 export interface PoolPeerInput {
@@ -38,7 +38,7 @@ export async function checkPoolAgainstPeers(input: PoolPeerInput, ctx: Admission
     ...subnets.peers.flatMap((peer) => againstSubnet(addresses, peer)),
     ...(scope.stored ? checkAutoPoolRecord(pool, addresses, owner) : []),
   ]);
-  return { violations, seen: new Set([...pools.claimIds, ...subnets.claimIds]) };
+  return { violations, seen: (id) => pools.claimIds.has(id) || subnets.claimIds.has(id) };
 }
 
 export function sameCidr(a: Cidr | undefined, b: Cidr): boolean {

@@ -32,7 +32,7 @@ export async function checkSubnetAgainstPeers(input: SubnetPeerInput, ctx: Admis
     ...pools.peers.flatMap((peer) => againstPoolCidr(a, peer)),
     ...heldByPools(a, lentAddresses(a, pools.peers, input.stored)),
   ]);
-  return { violations, seen: new Set([...subnets.claimIds, ...pools.claimIds]) };
+  return { violations, seen: (id) => subnets.claimIds.has(id) || pools.claimIds.has(id) };
 }
 
 function againstSubnet(a: CompiledAddresses, peer: AddressPeer): Violation[] {

@@ -108,6 +108,12 @@ function toCidr(ip: IpAddress, prefix: number): Cidr {
   return { version: ip.version, network: ip.value & ~hostMask(ip.version, prefix), prefix };
 }
 
+/** Host masks by family and prefix length, computed once: overlap checks call this per peer. */
+const HOST_MASKS: Record<IpVersion, readonly bigint[]> = {
+  4: Array.from({ length: 33 }, (_, prefix) => (1n << BigInt(32 - prefix)) - 1n),
+  6: Array.from({ length: 129 }, (_, prefix) => (1n << BigInt(128 - prefix)) - 1n),
+};
+
 function hostMask(version: IpVersion, prefix: number): bigint {
-  return (1n << BigInt(addressBits(version) - prefix)) - 1n;
+  return HOST_MASKS[version][prefix] ?? (1n << BigInt(addressBits(version) - prefix)) - 1n;
 }
