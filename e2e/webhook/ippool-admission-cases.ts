@@ -115,38 +115,47 @@ const APP_AFFINITY = {
 };
 
 type Factory = (n: Net) => E2eCase;
+type Spec = Record<string, unknown>;
+type Check = NonNullable<E2eCase['check']>;
 
-const v4Pool = (title: string, spec: Record<string, unknown>, expect: string): Factory => (n) => ({
-  title,
-  kind: 'SpiderIPPool',
-  operation: 'CREATE',
-  object: pool(n.name('p'), { subnet: V4, ...spec }),
-  expect,
-});
+const kindOf = (object: Obj): Kind => object.kind as Kind;
 
-const v6Pool = (title: string, spec: (n: Net) => Record<string, unknown>, expect: string): Factory => (n) => ({
-  title,
-  kind: 'SpiderIPPool',
-  operation: 'CREATE',
-  object: pool(n.name('p'), { subnet: n.cidr, ...spec(n) }),
-  expect,
-});
+/** An object created before the one under test (`existing`) or after it (`dependents`), with the status written to it. */
+const seed = (object: Obj, status?: Record<string, unknown>): Seed => ({ kind: kindOf(object), object, ...(status ? { status } : {}) });
 
-const v6Subnet = (title: string, spec: (n: Net) => Record<string, unknown>, expect: string): Factory => (n) => ({
-  title,
-  kind: 'SpiderSubnet',
-  operation: 'CREATE',
-  object: subnet(n.name('s'), { subnet: n.cidr, ...spec(n) }),
-  expect,
-});
+/** What a case states beside its title, operation and object: the outcome, and any seeds, status, edit and check. */
+type Rest = Omit<E2eCase, 'title' | 'kind' | 'operation' | 'object'>;
 
-const reservedCase = (title: string, spec: Record<string, unknown> | undefined, expect: string): Factory => (n) => ({
-  title,
-  kind: 'SpiderReservedIP',
-  operation: 'CREATE',
-  object: reserved(n.name('r'), spec),
-  expect,
-});
+const request =
+  (operation: E2eCase['operation']) =>
+  (title: string, object: Obj, rest: Rest): E2eCase => ({ title, kind: kindOf(object), operation, object, ...rest });
+/** `object` sent as a CREATE. */
+const create = request('CREATE');
+/** `object` created, then read back, edited by `change` and written back. */
+const update = request('UPDATE');
+/** `object` created, then deleted. */
+const destroy = request('DELETE');
+
+/** UPDATE edit: these spec fields set. */
+const setSpec = (fields: Spec) => (o: Obj): void => {
+  Object.assign(o.spec as Spec, fields);
+};
+/** UPDATE edit: these labels added or changed. */
+const setLabels = (labels: Record<string, string>) => (o: Obj): void => {
+  o.metadata.labels = { ...o.metadata.labels, ...labels };
+};
+
+/** The case's pool `p` in its own /64. */
+const ownPool = (n: Net, spec: Spec = {}, extra: Partial<Obj['metadata']> = {}): Obj => pool(n.name('p'), { subnet: n.cidr, ...spec }, extra);
+/** The case's subnet `s`: its own /64. */
+const ownSubnet = (n: Net, spec: Spec = {}): Obj => subnet(n.name('s'), { subnet: n.cidr, ...spec });
+/** An auto-pool of the case's /64, as the subnet controller creates it for Deployment default/web. */
+const autoPool = (n: Net, spec: Spec): Obj => pool(n.name('auto'), { subnet: n.cidr, ...spec }, AUTO_META());
+
+const v4Pool = (title: string, spec: Spec, expect: string): Factory => (n) => create(title, pool(n.name('p'), { subnet: V4, ...spec }), { expect });
+const v6Pool = (title: string, spec: (n: Net) => Spec, expect: string): Factory => (n) => create(title, ownPool(n, spec(n)), { expect });
+const v6Subnet = (title: string, spec: (n: Net) => Spec, expect: string): Factory => (n) => create(title, ownSubnet(n, spec(n)), { expect });
+const reservedCase = (title: string, spec: Spec | undefined, expect: string): Factory => (n) => create(title, reserved(n.name('r'), spec), { expect });
 
 export const INVALID: Factory[] = [
   // SpiderIPPool: syntax, IPv4.
@@ -184,186 +193,87 @@ export const INVALID: Factory[] = [
   // SpiderIPPool: rules that read other objects, IPv6.
   v6Pool('IPv4 address in an IPv6 pool', () => ({ ips: ['203.0.113.1'] }), 'range-wrong-family'),
   v6Pool('route to ::/0', (n) => ({ routes: [{ dst: '::/0', gw: n.ip('1') }] }), 'route-dst-default'),
-  (n) => ({
-    title: 'auto-pool podAffinity with a foreign key',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    object: pool(n.name('auto'), { subnet: n.cidr, ips: [n.ip('10')], podAffinity: { matchLabels: { app: 'web' } } }, AUTO_META()),
-    expect: 'auto-pool-affinity-invalid',
-  }),
-  (n) => ({
-    title: 'auto-pool as cluster default',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    object: pool(n.name('auto'), { subnet: n.cidr, ips: [n.ip('10')], podAffinity: APP_AFFINITY, default: true }, AUTO_META()),
-    expect: 'auto-pool-default',
-  }),
-  (n) => ({
-    title: 'auto-pool without a subnet',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    object: pool(n.name('auto'), { subnet: n.cidr, ips: [n.ip('10')], podAffinity: APP_AFFINITY }, AUTO_META()),
-    expect: 'auto-pool-without-subnet',
-  }),
-  (n) => ({
-    title: 'auto-pool ips unlike the subnet record',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderSubnet', object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }), status: controlled({ [n.name('auto')]: [n.ip('10')] }) }],
-    object: pool(n.name('auto'), { subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('12')}`], podAffinity: APP_AFFINITY }, AUTO_META()),
-    expect: 'auto-pool-ips-mismatch',
-  }),
-  (n) => ({
-    title: 'ips overlapping another pool',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderIPPool', object: pool(n.name('other'), { subnet: n.cidr, ips: [`${n.ip('20')}-${n.ip('30')}`] }) }],
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('20')}`] }),
-    expect: 'ips-overlap-pool',
-  }),
-  (n) => ({
-    title: 'subnet overlapping a pool of another CIDR',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderIPPool', object: pool(n.name('wide'), { subnet: n.cidr }) }],
-    object: pool(n.name('p'), { subnet: n.cidr.replace('/64', '/80') }),
-    expect: 'subnet-overlaps-pool',
-  }),
-  (n) => ({
-    title: 'pool inside a SpiderSubnet of another CIDR',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderSubnet', object: subnet(n.name('s'), { subnet: n.cidr }) }],
-    object: pool(n.name('p'), { subnet: n.cidr.replace('/64', '/80') }),
-    expect: 'subnet-overlaps-subnet',
-  }),
-  (n) => ({
-    title: 'ips beyond the owning subnet',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderSubnet', object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('50')}`] }) }],
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('60')}-${n.ip('70')}`] }),
-    expect: 'ips-outside-owner-subnet',
-  }),
-  (n) => ({
-    title: 'subnet changed',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [n.ip('10')] }),
-    change: (o) => {
-      (o.spec as Record<string, unknown>)['subnet'] = n.cidr.replace('/64', '/65');
-    },
-    expect: 'subnet-immutable',
-  }),
-  (n) => ({
-    title: 'ipVersion changed',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [n.ip('10')] }),
-    change: (o) => {
-      (o.spec as Record<string, unknown>)['ipVersion'] = 4;
-    },
-    expect: 'ipversion-immutable',
-  }),
-  (n) => ({
-    title: 'in-use address removed from ips',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('a')}`] }),
-    status: allocated(n.ip('5')),
-    change: (o) => {
-      (o.spec as Record<string, unknown>)['ips'] = [`${n.ip('6')}-${n.ip('a')}`];
-    },
-    expect: 'in-use-ip-removed',
-  }),
-  (n) => ({
-    title: 'in-use address excluded',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('a')}`] }),
-    status: allocated(n.ip('5')),
-    change: (o) => {
-      (o.spec as Record<string, unknown>)['excludeIPs'] = [n.ip('5')];
-    },
-    expect: 'in-use-ip-removed',
-  }),
-  (n) => ({
-    title: 'spec edited while terminating',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('a')}`] }),
-    terminate: true,
-    change: (o) => {
-      (o.spec as Record<string, unknown>)['ips'] = [`${n.ip('1')}-${n.ip('f')}`];
-    },
-    expect: 'terminating-update',
-  }),
-  (n) => ({
-    title: 'delete with allocated IPs',
-    kind: 'SpiderIPPool',
-    operation: 'DELETE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('a')}`] }),
-    status: allocated(n.ip('5')),
-    expect: 'delete-in-use',
-  }),
+  (n) => create('auto-pool podAffinity with a foreign key', autoPool(n, { ips: [n.ip('10')], podAffinity: { matchLabels: { app: 'web' } } }), { expect: 'auto-pool-affinity-invalid' }),
+  (n) => create('auto-pool as cluster default', autoPool(n, { ips: [n.ip('10')], podAffinity: APP_AFFINITY, default: true }), { expect: 'auto-pool-default' }),
+  (n) => create('auto-pool without a subnet', autoPool(n, { ips: [n.ip('10')], podAffinity: APP_AFFINITY }), { expect: 'auto-pool-without-subnet' }),
+  (n) =>
+    create('auto-pool ips unlike the subnet record', autoPool(n, { ips: [`${n.ip('10')}-${n.ip('12')}`], podAffinity: APP_AFFINITY }), {
+      existing: [seed(ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('ff')}`] }), controlled({ [n.name('auto')]: [n.ip('10')] }))],
+      expect: 'auto-pool-ips-mismatch',
+    }),
+  (n) =>
+    create('ips overlapping another pool', ownPool(n, { ips: [`${n.ip('10')}-${n.ip('20')}`] }), {
+      existing: [seed(pool(n.name('other'), { subnet: n.cidr, ips: [`${n.ip('20')}-${n.ip('30')}`] }))],
+      expect: 'ips-overlap-pool',
+    }),
+  (n) =>
+    create('subnet overlapping a pool of another CIDR', pool(n.name('p'), { subnet: n.cidr.replace('/64', '/80') }), {
+      existing: [seed(pool(n.name('wide'), { subnet: n.cidr }))],
+      expect: 'subnet-overlaps-pool',
+    }),
+  (n) =>
+    create('pool inside a SpiderSubnet of another CIDR', pool(n.name('p'), { subnet: n.cidr.replace('/64', '/80') }), {
+      existing: [seed(ownSubnet(n))],
+      expect: 'subnet-overlaps-subnet',
+    }),
+  (n) =>
+    create('ips beyond the owning subnet', ownPool(n, { ips: [`${n.ip('60')}-${n.ip('70')}`] }), {
+      existing: [seed(ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('50')}`] }))],
+      expect: 'ips-outside-owner-subnet',
+    }),
+  (n) => update('subnet changed', ownPool(n, { ips: [n.ip('10')] }), { change: setSpec({ subnet: n.cidr.replace('/64', '/65') }), expect: 'subnet-immutable' }),
+  (n) => update('ipVersion changed', ownPool(n, { ips: [n.ip('10')] }), { change: setSpec({ ipVersion: 4 }), expect: 'ipversion-immutable' }),
+  (n) =>
+    update('in-use address removed from ips', ownPool(n, { ips: [`${n.ip('1')}-${n.ip('a')}`] }), {
+      status: allocated(n.ip('5')),
+      change: setSpec({ ips: [`${n.ip('6')}-${n.ip('a')}`] }),
+      expect: 'in-use-ip-removed',
+    }),
+  (n) =>
+    update('in-use address excluded', ownPool(n, { ips: [`${n.ip('1')}-${n.ip('a')}`] }), {
+      status: allocated(n.ip('5')),
+      change: setSpec({ excludeIPs: [n.ip('5')] }),
+      expect: 'in-use-ip-removed',
+    }),
+  (n) =>
+    update('spec edited while terminating', ownPool(n, { ips: [`${n.ip('1')}-${n.ip('a')}`] }), {
+      terminate: true,
+      change: setSpec({ ips: [`${n.ip('1')}-${n.ip('f')}`] }),
+      expect: 'terminating-update',
+    }),
+  (n) => destroy('delete with allocated IPs', ownPool(n, { ips: [`${n.ip('1')}-${n.ip('a')}`] }), { status: allocated(n.ip('5')), expect: 'delete-in-use' }),
   // SpiderSubnet.
   v6Subnet('IPv6 subnet in upper case', (n) => ({ subnet: n.cidr.toUpperCase() }), 'subnet-not-canonical'),
   v6Subnet('ips outside the subnet', () => ({ ips: ['2001:db8:ffff::1'] }), 'range-outside-subnet'),
   v6Subnet('gateway among the ips', (n) => ({ ips: [`${n.ip('1')}-${n.ip('9')}`], gateway: n.ip('1') }), 'gateway-in-ips'),
   v6Subnet('route gw outside the subnet', () => ({ routes: [{ dst: '2001:db8:77::/48', gw: '2001:db8:ffff::1' }] }), 'route-gw-outside-subnet'),
-  (n) => ({
-    title: 'subnet overlapping another subnet',
-    kind: 'SpiderSubnet',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderSubnet', object: subnet(n.name('other'), { subnet: n.cidr.replace('/64', '/80') }) }],
-    object: subnet(n.name('s'), { subnet: n.cidr }),
-    expect: 'subnet-overlaps-subnet',
-  }),
-  (n) => ({
-    title: 'subnet overlapping a pool of another CIDR',
-    kind: 'SpiderSubnet',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderIPPool', object: pool(n.name('p'), { subnet: n.cidr.replace('/64', '/80') }) }],
-    object: subnet(n.name('s'), { subnet: n.cidr }),
-    expect: 'subnet-overlaps-pool',
-  }),
-  (n) => ({
-    title: 'subnet not covering a pool of its CIDR',
-    kind: 'SpiderSubnet',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderIPPool', object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('90')}-${n.ip('a0')}`] }) }],
-    object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('99')}`] }),
-    expect: 'subnet-ips-held-by-pool',
-  }),
-  (n) => ({
-    title: 'subnet shrunk below a recorded loan',
-    kind: 'SpiderSubnet',
-    operation: 'UPDATE',
-    object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }),
-    status: controlled({ [n.name('p')]: [`${n.ip('50')}-${n.ip('60')}`] }),
-    change: (o) => {
-      (o.spec as Record<string, unknown>)['ips'] = [`${n.ip('1')}-${n.ip('55')}`];
-    },
-    expect: 'subnet-ips-held-by-pool',
-  }),
-  (n) => ({
-    title: 'subnet changed',
-    kind: 'SpiderSubnet',
-    operation: 'UPDATE',
-    object: subnet(n.name('s'), { subnet: n.cidr }),
-    change: (o) => {
-      (o.spec as Record<string, unknown>)['subnet'] = n.cidr.replace('/64', '/65');
-    },
-    expect: 'subnet-immutable',
-  }),
-  (n) => ({
-    title: 'delete a subnet that owns a pool',
-    kind: 'SpiderSubnet',
-    operation: 'DELETE',
-    object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }),
-    dependents: [{ kind: 'SpiderIPPool', object: pool(n.name('p'), { subnet: n.cidr, ips: [n.ip('10')] }) }],
-    expect: 'delete-in-use',
-  }),
+  (n) =>
+    create('subnet overlapping another subnet', ownSubnet(n), {
+      existing: [seed(subnet(n.name('other'), { subnet: n.cidr.replace('/64', '/80') }))],
+      expect: 'subnet-overlaps-subnet',
+    }),
+  (n) =>
+    create('subnet overlapping a pool of another CIDR', ownSubnet(n), {
+      existing: [seed(pool(n.name('p'), { subnet: n.cidr.replace('/64', '/80') }))],
+      expect: 'subnet-overlaps-pool',
+    }),
+  (n) =>
+    create('subnet not covering a pool of its CIDR', ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('99')}`] }), {
+      existing: [seed(ownPool(n, { ips: [`${n.ip('90')}-${n.ip('a0')}`] }))],
+      expect: 'subnet-ips-held-by-pool',
+    }),
+  (n) =>
+    update('subnet shrunk below a recorded loan', ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('ff')}`] }), {
+      status: controlled({ [n.name('p')]: [`${n.ip('50')}-${n.ip('60')}`] }),
+      change: setSpec({ ips: [`${n.ip('1')}-${n.ip('55')}`] }),
+      expect: 'subnet-ips-held-by-pool',
+    }),
+  (n) => update('subnet changed', ownSubnet(n), { change: setSpec({ subnet: n.cidr.replace('/64', '/65') }), expect: 'subnet-immutable' }),
+  (n) =>
+    destroy('delete a subnet that owns a pool', ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('ff')}`] }), {
+      dependents: [seed(ownPool(n, { ips: [n.ip('10')] }))],
+      expect: 'delete-in-use',
+    }),
   // SpiderReservedIP.
   reservedCase('empty ips', { ips: [] }, 'ips-required'),
   reservedCase('no spec', undefined, 'ips-required'),
@@ -371,634 +281,366 @@ export const INVALID: Factory[] = [
   reservedCase('entry that is no address', { ipVersion: 4, ips: ['203.0.113.1', 'x'] }, 'range-invalid'),
   reservedCase('IPv6 entry with ipVersion 4', { ipVersion: 4, ips: ['2001:db8::1'] }, 'range-wrong-family'),
   reservedCase('reversed range', { ips: ['203.0.113.9-203.0.113.1'] }, 'range-reversed'),
-  (n) => ({
-    title: 'reserved ipVersion changed',
-    kind: 'SpiderReservedIP',
-    operation: 'UPDATE',
-    object: reserved(n.name('r'), { ips: [n.ip('1')] }),
-    change: (o) => {
-      o.spec = { ipVersion: 4, ips: ['203.0.113.1'] };
-    },
-    expect: 'ipversion-immutable',
-  }),
+  (n) =>
+    update('reserved ipVersion changed', reserved(n.name('r'), { ips: [n.ip('1')] }), {
+      change: (o) => {
+        o.spec = { ipVersion: 4, ips: ['203.0.113.1'] };
+      },
+      expect: 'ipversion-immutable',
+    }),
 ];
 
+/**
+ * What an allowed write must read back as. `spec` is the whole stored spec; the labels must be
+ * exactly the run's own, `labels` and those the webhook sets (the CIDR label, and the owner label
+ * of an owned pool); the finalizer is ours on pools and subnets, none on reserved IPs. A field
+ * below left out is not checked.
+ */
+interface StoredForm {
+  spec: Spec;
+  labels?: Record<string, string> | undefined;
+  /** The SpiderSubnet (seeded for the case) that must control the pool; `null`: no owner reference at all. */
+  ownedBy?: string | null;
+  annotations?: Record<string, string> | undefined;
+  /** Status fields that must come back unchanged (string-equal). */
+  status?: Record<string, unknown>;
+}
+
+const ownerReference = (name: string, c: CheckContext): Record<string, unknown> => ({
+  apiVersion: API_VERSION,
+  kind: 'SpiderSubnet',
+  name,
+  uid: c.seeded.get(name)?.metadata.uid,
+  controller: true,
+  blockOwnerDeletion: true,
+});
+
+const storedAs =
+  (form: StoredForm, webhookLabels: Record<string, string>, finalizers: string[] | undefined): Check =>
+  (s, c) => {
+    expect(s.spec).toEqual(form.spec);
+    expect(s.metadata.labels).toEqual({ ...c.labels, ...form.labels, ...webhookLabels });
+    if (finalizers) expect(s.metadata.finalizers).toEqual(finalizers);
+    else expect(s.metadata.finalizers).toBeUndefined();
+    if (form.ownedBy === null) expect(s.metadata.ownerReferences).toBeUndefined();
+    else if (form.ownedBy !== undefined) expect(s.metadata.ownerReferences).toEqual([ownerReference(form.ownedBy, c)]);
+    if (form.annotations) expect(s.metadata.annotations).toEqual(form.annotations);
+    for (const [key, value] of Object.entries(form.status ?? {})) expect(s.status?.[key]).toBe(value);
+  };
+
+/** A stored SpiderIPPool whose CIDR label is `cidrLabel`. */
+const storedPool = (cidrLabel: string, form: StoredForm): Check =>
+  storedAs(form, { [Labels.IPPOOL_CIDR]: cidrLabel, ...(form.ownedBy ? { [Labels.OWNER_SPIDER_SUBNET]: form.ownedBy } : {}) }, [FINALIZER]);
+/** A stored SpiderSubnet whose CIDR label is `cidrLabel`. */
+const storedSubnet = (cidrLabel: string, form: StoredForm): Check => storedAs(form, { [Labels.SUBNET_CIDR]: cidrLabel }, [FINALIZER]);
+/** A stored SpiderReservedIP: no label of its own, no finalizer. */
+const storedReserved = (spec: Spec): Check => storedAs({ spec }, {}, undefined);
+
 const poolDefaults = { default: false, disable: false };
+/** The CIDR label of `V4`. */
+const V4_LABEL = '203-0-113-0-24';
 
 export const VALID: Factory[] = [
-  (n) => ({
-    title: 'IPv4 pool, ranges merged',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    object: pool(n.name('p'), { subnet: V4, ips: ['203.0.113.43', '203.0.113.41-203.0.113.42', '203.0.113.42'] }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 4, subnet: V4, ips: ['203.0.113.41-203.0.113.43'] });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: '203-0-113-0-24' });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'IPv6 pool, unsorted duplicates merged, gateway excluded',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    object: pool(n.name('p'), {
-      subnet: n.cidr,
-      ips: [n.ip('20'), `${n.ip('1')}-${n.ip('10')}`, n.ip('5'), n.ip('11')],
-      excludeIPs: [n.ip('1')],
-      gateway: n.ip('1'),
+  (n) =>
+    create('IPv4 pool, ranges merged', pool(n.name('p'), { subnet: V4, ips: ['203.0.113.43', '203.0.113.41-203.0.113.42', '203.0.113.42'] }), {
+      expect: 'allowed',
+      check: storedPool(V4_LABEL, { spec: { ...poolDefaults, ipVersion: 4, subnet: V4, ips: ['203.0.113.41-203.0.113.43'] } }),
     }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({
-        ...poolDefaults,
-        ipVersion: 6,
-        subnet: n.cidr,
-        ips: [`${n.ip('1')}-${n.ip('11')}`, n.ip('20')],
-        excludeIPs: [n.ip('1')],
-        gateway: n.ip('1'),
-      });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
-    },
-  }),
-  (n) => ({
-    title: 'IPv6 pool with routes, affinities and name lists',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    object: pool(n.name('p'), {
-      subnet: n.cidr,
+  (n) =>
+    create(
+      'IPv6 pool, unsorted duplicates merged, gateway excluded',
+      ownPool(n, { ips: [n.ip('20'), `${n.ip('1')}-${n.ip('10')}`, n.ip('5'), n.ip('11')], excludeIPs: [n.ip('1')], gateway: n.ip('1') }),
+      {
+        expect: 'allowed',
+        check: storedPool(n.cidrLabel, {
+          spec: { ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('11')}`, n.ip('20')], excludeIPs: [n.ip('1')], gateway: n.ip('1') },
+        }),
+      },
+    ),
+  (n) => {
+    // Stored as sent, beside the defaults and the derived ipVersion.
+    const sent = {
       ips: [n.ip('10')],
       routes: [{ dst: '2001:db8:77::/48', gw: n.ip('1') }],
       podAffinity: { matchLabels: { 'app.kubernetes.io/name': 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] },
       namespaceAffinity: { matchExpressions: [{ key: 'team', operator: 'Exists' }] },
       nodeName: ['node-1.example'],
       multusName: ['kube-system/macvlan', 'ipvlan'],
+    };
+    return create('IPv6 pool with routes, affinities and name lists', ownPool(n, sent), {
+      expect: 'allowed',
+      check: storedPool(n.cidrLabel, { spec: { ...poolDefaults, ipVersion: 6, subnet: n.cidr, ...sent } }),
+    });
+  },
+  (n) =>
+    create('pool adopted by the subnet of its CIDR, inheriting gateway and routes', ownPool(n, { ips: [`${n.ip('10')}-${n.ip('20')}`] }), {
+      existing: [
+        seed(ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('ff')}`], excludeIPs: [n.ip('fe')], gateway: n.ip('fe'), routes: [{ dst: '2001:db8:77::/48', gw: n.ip('fe') }] })),
+      ],
+      expect: 'allowed',
+      check: storedPool(n.cidrLabel, {
+        spec: { ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('20')}`], gateway: n.ip('fe'), routes: [{ dst: '2001:db8:77::/48', gw: n.ip('fe') }] },
+        ownedBy: n.name('s'),
+      }),
     }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({
-        ...poolDefaults,
-        ipVersion: 6,
-        subnet: n.cidr,
-        ips: [n.ip('10')],
-        routes: [{ dst: '2001:db8:77::/48', gw: n.ip('1') }],
-        podAffinity: { matchLabels: { 'app.kubernetes.io/name': 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] },
-        namespaceAffinity: { matchExpressions: [{ key: 'team', operator: 'Exists' }] },
-        nodeName: ['node-1.example'],
-        multusName: ['kube-system/macvlan', 'ipvlan'],
-      });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'pool adopted by the subnet of its CIDR, inheriting gateway and routes',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    existing: [
+  (n) =>
+    create('pool beside a disjoint pool of the same CIDR', ownPool(n, { ips: [`${n.ip('10')}-${n.ip('20')}`] }), {
+      existing: [seed(pool(n.name('other'), { subnet: n.cidr, ips: [`${n.ip('21')}-${n.ip('30')}`] }))],
+      expect: 'allowed',
+      check: storedPool(n.cidrLabel, { spec: { ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('20')}`] }, ownedBy: null }),
+    }),
+  (n) =>
+    create('auto-pool matching its subnet record', autoPool(n, { ips: [`${n.ip('10')}-${n.ip('12')}`], podAffinity: APP_AFFINITY }), {
+      existing: [seed(ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('ff')}`] }), controlled({ [n.name('auto')]: [`${n.ip('10')}-${n.ip('12')}`] }))],
+      expect: 'allowed',
+      check: storedPool(n.cidrLabel, {
+        spec: { ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('12')}`], podAffinity: APP_AFFINITY },
+        labels: AUTO_META().labels,
+        ownedBy: n.name('s'),
+        annotations: AUTO_META().annotations,
+      }),
+    }),
+  (n) =>
+    update('ips grown while in use', ownPool(n, { ips: [`${n.ip('1')}-${n.ip('a')}`] }), {
+      status: allocated(n.ip('5')),
+      change: setSpec({ ips: [n.ip('30'), `${n.ip('1')}-${n.ip('14')}`] }),
+      expect: 'allowed',
+      check: storedPool(n.cidrLabel, { spec: { ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('14')}`, n.ip('30')] } }),
+    }),
+  (n) =>
+    update('labels changed on a pool in use', ownPool(n, { ips: [`${n.ip('1')}-${n.ip('a')}`] }), {
+      status: allocated(n.ip('5')),
+      change: setLabels({ team: 'blue' }),
+      expect: 'allowed',
+      check: storedPool(n.cidrLabel, { spec: { ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('a')}`] }, labels: { team: 'blue' } }),
+    }),
+  (n) => destroy('delete of an unused pool (it waits for its finalizer)', ownPool(n, { ips: [`${n.ip('1')}-${n.ip('a')}`] }), { expect: 'allowed' }),
+  (n) =>
+    create(
+      'IPv6 subnet with gateway and routes',
+      ownSubnet(n, { ips: [`${n.ip('20')}-${n.ip('ff')}`, `${n.ip('10')}-${n.ip('1f')}`], gateway: n.ip('1'), routes: [{ dst: '2001:db8:77::/48', gw: n.ip('1') }] }),
       {
-        kind: 'SpiderSubnet',
-        object: subnet(n.name('s'), {
-          subnet: n.cidr,
-          ips: [`${n.ip('1')}-${n.ip('ff')}`],
-          excludeIPs: [n.ip('fe')],
-          gateway: n.ip('fe'),
-          routes: [{ dst: '2001:db8:77::/48', gw: n.ip('fe') }],
+        expect: 'allowed',
+        check: storedSubnet(n.cidrLabel, {
+          spec: { ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('ff')}`], gateway: n.ip('1'), routes: [{ dst: '2001:db8:77::/48', gw: n.ip('1') }] },
         }),
       },
-    ],
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('20')}`] }),
-    expect: 'allowed',
-    check: (s, c) => {
-      const owner = c.seeded.get(n.name('s'));
-      expect(s.metadata.ownerReferences).toEqual([
-        { apiVersion: API_VERSION, kind: 'SpiderSubnet', name: n.name('s'), uid: owner?.metadata.uid, controller: true, blockOwnerDeletion: true },
-      ]);
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel, [Labels.OWNER_SPIDER_SUBNET]: n.name('s') });
-      expect(s.spec).toEqual({
-        ...poolDefaults,
-        ipVersion: 6,
-        subnet: n.cidr,
-        ips: [`${n.ip('10')}-${n.ip('20')}`],
-        gateway: n.ip('fe'),
-        routes: [{ dst: '2001:db8:77::/48', gw: n.ip('fe') }],
-      });
-    },
-  }),
-  (n) => ({
-    title: 'pool beside a disjoint pool of the same CIDR',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderIPPool', object: pool(n.name('other'), { subnet: n.cidr, ips: [`${n.ip('21')}-${n.ip('30')}`] }) }],
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('20')}`] }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('20')}`] });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
-      expect(s.metadata.ownerReferences).toBeUndefined();
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'auto-pool matching its subnet record',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderSubnet', object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }), status: controlled({ [n.name('auto')]: [`${n.ip('10')}-${n.ip('12')}`] }) }],
-    object: pool(n.name('auto'), { subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('12')}`], podAffinity: APP_AFFINITY }, AUTO_META()),
-    expect: 'allowed',
-    check: (s, c) => {
-      const owner = c.seeded.get(n.name('s'));
-      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('12')}`], podAffinity: APP_AFFINITY });
-      expect(s.metadata.ownerReferences).toEqual([
-        { apiVersion: API_VERSION, kind: 'SpiderSubnet', name: n.name('s'), uid: owner?.metadata.uid, controller: true, blockOwnerDeletion: true },
-      ]);
-      expect(s.metadata.labels).toEqual({
-        ...c.labels,
-        ...AUTO_META().labels,
-        [Labels.IPPOOL_CIDR]: n.cidrLabel,
-        [Labels.OWNER_SPIDER_SUBNET]: n.name('s'),
-      });
-      expect(s.metadata.annotations).toEqual(AUTO_META().annotations);
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'ips grown while in use',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('a')}`] }),
-    status: allocated(n.ip('5')),
-    change: (o) => {
-      (o.spec as Record<string, unknown>)['ips'] = [n.ip('30'), `${n.ip('1')}-${n.ip('14')}`];
-    },
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('14')}`, n.ip('30')] });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'labels changed on a pool in use',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('a')}`] }),
-    status: allocated(n.ip('5')),
-    change: (o) => {
-      o.metadata.labels = { ...o.metadata.labels, team: 'blue' };
-    },
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel, team: 'blue' });
-      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('a')}`] });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'delete of an unused pool (it waits for its finalizer)',
-    kind: 'SpiderIPPool',
-    operation: 'DELETE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('a')}`] }),
-    expect: 'allowed',
-  }),
-  (n) => ({
-    title: 'IPv6 subnet with gateway and routes',
-    kind: 'SpiderSubnet',
-    operation: 'CREATE',
-    object: subnet(n.name('s'), {
-      subnet: n.cidr,
-      ips: [`${n.ip('20')}-${n.ip('ff')}`, `${n.ip('10')}-${n.ip('1f')}`],
-      gateway: n.ip('1'),
-      routes: [{ dst: '2001:db8:77::/48', gw: n.ip('1') }],
+    ),
+  (n) =>
+    create('subnet over an existing pool of its CIDR', ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('ff')}`] }), {
+      existing: [seed(ownPool(n, { ips: [`${n.ip('20')}-${n.ip('30')}`] }))],
+      expect: 'allowed',
+      check: storedSubnet(n.cidrLabel, { spec: { ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] } }),
     }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({
-        ipVersion: 6,
-        subnet: n.cidr,
-        ips: [`${n.ip('10')}-${n.ip('ff')}`],
-        gateway: n.ip('1'),
-        routes: [{ dst: '2001:db8:77::/48', gw: n.ip('1') }],
-      });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'subnet over an existing pool of its CIDR',
-    kind: 'SpiderSubnet',
-    operation: 'CREATE',
-    existing: [{ kind: 'SpiderIPPool', object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('20')}-${n.ip('30')}`] }) }],
-    object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'subnet grown while lending',
-    kind: 'SpiderSubnet',
-    operation: 'UPDATE',
-    object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }),
-    status: controlled({ [n.name('p')]: [`${n.ip('50')}-${n.ip('60')}`] }),
-    change: (o) => {
-      (o.spec as Record<string, unknown>)['ips'] = [`${n.ip('1')}-${n.ip('1ff')}`];
-    },
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('1ff')}`] });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    ...reservedCase('IPv4 reserved addresses, merged', { ips: ['203.0.113.9', '203.0.113.1-203.0.113.3', '203.0.113.2'] }, 'allowed')(n),
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ipVersion: 4, ips: ['203.0.113.1-203.0.113.3', '203.0.113.9'] });
-      expect(s.metadata.labels).toEqual(c.labels);
-      expect(s.metadata.finalizers).toBeUndefined();
-    },
-  }),
-  (n) => ({
-    title: 'IPv6 reserved range, ipVersion derived',
-    kind: 'SpiderReservedIP',
-    operation: 'CREATE',
-    object: reserved(n.name('r'), { ips: [n.ip('9'), `${n.ip('1')}-${n.ip('8')}`] }),
-    expect: 'allowed',
-    check: (s) => {
-      expect(s.spec).toEqual({ ipVersion: 6, ips: [`${n.ip('1')}-${n.ip('9')}`] });
-      expect(s.metadata.finalizers).toBeUndefined();
-    },
-  }),
+  (n) =>
+    update('subnet grown while lending', ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('ff')}`] }), {
+      status: controlled({ [n.name('p')]: [`${n.ip('50')}-${n.ip('60')}`] }),
+      change: setSpec({ ips: [`${n.ip('1')}-${n.ip('1ff')}`] }),
+      expect: 'allowed',
+      check: storedSubnet(n.cidrLabel, { spec: { ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('1ff')}`] } }),
+    }),
+  (n) =>
+    create('IPv4 reserved addresses, merged', reserved(n.name('r'), { ips: ['203.0.113.9', '203.0.113.1-203.0.113.3', '203.0.113.2'] }), {
+      expect: 'allowed',
+      check: storedReserved({ ipVersion: 4, ips: ['203.0.113.1-203.0.113.3', '203.0.113.9'] }),
+    }),
+  (n) =>
+    create('IPv6 reserved range, ipVersion derived', reserved(n.name('r'), { ips: [n.ip('9'), `${n.ip('1')}-${n.ip('8')}`] }), {
+      expect: 'allowed',
+      check: storedReserved({ ipVersion: 6, ips: [`${n.ip('1')}-${n.ip('9')}`] }),
+    }),
   // SpiderIPPool, CREATE.
-  (n) => ({
-    title: 'IPv4 pool with gateway, routes and excludeIPs, ranges merged',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    object: pool(n.name('p'), {
-      subnet: V4,
-      ips: ['203.0.113.52-203.0.113.54', '203.0.113.50-203.0.113.51', '203.0.113.53'],
-      excludeIPs: ['203.0.113.54', '203.0.113.54'],
-      gateway: '203.0.113.1',
-      routes: [{ dst: '198.51.100.0/24', gw: '203.0.113.1' }],
-    }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({
-        ...poolDefaults,
-        ipVersion: 4,
+  (n) =>
+    create(
+      'IPv4 pool with gateway, routes and excludeIPs, ranges merged',
+      pool(n.name('p'), {
         subnet: V4,
-        ips: ['203.0.113.50-203.0.113.54'],
-        excludeIPs: ['203.0.113.54'],
+        ips: ['203.0.113.52-203.0.113.54', '203.0.113.50-203.0.113.51', '203.0.113.53'],
+        excludeIPs: ['203.0.113.54', '203.0.113.54'],
         gateway: '203.0.113.1',
         routes: [{ dst: '198.51.100.0/24', gw: '203.0.113.1' }],
-      });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: '203-0-113-0-24' });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'IPv4 pool with explicit ipVersion, nodeName, multusName and podAffinity',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    object: pool(n.name('p'), {
+      }),
+      {
+        expect: 'allowed',
+        check: storedPool(V4_LABEL, {
+          spec: {
+            ...poolDefaults,
+            ipVersion: 4,
+            subnet: V4,
+            ips: ['203.0.113.50-203.0.113.54'],
+            excludeIPs: ['203.0.113.54'],
+            gateway: '203.0.113.1',
+            routes: [{ dst: '198.51.100.0/24', gw: '203.0.113.1' }],
+          },
+        }),
+      },
+    ),
+  (n) => {
+    // Stored as sent but for the ips, beside the defaults.
+    const sent = {
       ipVersion: 4,
       subnet: V4,
-      ips: ['203.0.113.62', '203.0.113.61'],
       nodeName: ['worker-a', 'worker-b.example'],
       multusName: ['kube-system/macvlan-eth0'],
       podAffinity: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] },
-    }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({
-        ...poolDefaults,
-        ipVersion: 4,
-        subnet: V4,
-        ips: ['203.0.113.61-203.0.113.62'],
-        nodeName: ['worker-a', 'worker-b.example'],
-        multusName: ['kube-system/macvlan-eth0'],
-        podAffinity: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] },
-      });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: '203-0-113-0-24' });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'IPv6 pool, upper-case and expanded ranges canonicalised, merged and sorted',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    object: pool(n.name('p'), {
-      subnet: n.cidr,
-      ips: [n.ip('1:0').toUpperCase(), `${n.ip('a0')}-${n.ip('af')}`, n.ip('B0').toUpperCase(), `${n.ip('5')}-${n.ip('9')}`.replace(/::/g, ':0:0:0:')],
-      excludeIPs: [n.ip('A5').toUpperCase(), n.ip('a4')],
-    }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({
-        ...poolDefaults,
-        ipVersion: 6,
-        subnet: n.cidr,
-        ips: [`${n.ip('5')}-${n.ip('9')}`, `${n.ip('a0')}-${n.ip('b0')}`, n.ip('1:0')],
-        excludeIPs: [`${n.ip('a4')}-${n.ip('a5')}`],
-      });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'IPv6 cluster-default pool with namespace and node affinities',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
+    };
+    return create('IPv4 pool with explicit ipVersion, nodeName, multusName and podAffinity', pool(n.name('p'), { ...sent, ips: ['203.0.113.62', '203.0.113.61'] }), {
+      expect: 'allowed',
+      check: storedPool(V4_LABEL, { spec: { ...poolDefaults, ...sent, ips: ['203.0.113.61-203.0.113.62'] } }),
+    });
+  },
+  (n) =>
+    create(
+      'IPv6 pool, upper-case and expanded ranges canonicalised, merged and sorted',
+      ownPool(n, {
+        ips: [n.ip('1:0').toUpperCase(), `${n.ip('a0')}-${n.ip('af')}`, n.ip('B0').toUpperCase(), `${n.ip('5')}-${n.ip('9')}`.replace(/::/g, ':0:0:0:')],
+        excludeIPs: [n.ip('A5').toUpperCase(), n.ip('a4')],
+      }),
+      {
+        expect: 'allowed',
+        check: storedPool(n.cidrLabel, {
+          spec: {
+            ...poolDefaults,
+            ipVersion: 6,
+            subnet: n.cidr,
+            ips: [`${n.ip('5')}-${n.ip('9')}`, `${n.ip('a0')}-${n.ip('b0')}`, n.ip('1:0')],
+            excludeIPs: [`${n.ip('a4')}-${n.ip('a5')}`],
+          },
+        }),
+      },
+    ),
+  (n) => {
     // Scoped to a namespace and nodes that do not exist: no allocation of another test picks it.
-    object: pool(n.name('p'), {
+    // Stored as sent, beside `disable: false` and the derived ipVersion.
+    const sent = {
       subnet: n.cidr,
       ips: [`${n.ip('10')}-${n.ip('1f')}`],
       default: true,
       namespaceName: ['ipa-nowhere'],
       namespaceAffinity: { matchLabels: { 'kubernetes.io/metadata.name': 'ipa-nowhere' } },
       nodeAffinity: { matchExpressions: [{ key: 'node-role.example/none', operator: 'DoesNotExist' }], matchLabels: { zone: 'z-0' } },
+    };
+    return create('IPv6 cluster-default pool with namespace and node affinities', pool(n.name('p'), sent), {
+      expect: 'allowed',
+      check: storedPool(n.cidrLabel, { spec: { ...sent, disable: false, ipVersion: 6 } }),
+    });
+  },
+  (n) =>
+    create('disabled IPv6 pool with only a subnet and explicit ipVersion', pool(n.name('p'), { ipVersion: 6, subnet: n.cidr, disable: true }), {
+      expect: 'allowed',
+      check: storedPool(n.cidrLabel, { spec: { default: false, disable: true, ipVersion: 6, subnet: n.cidr }, ownedBy: null }),
     }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({
-        default: true,
-        disable: false,
-        ipVersion: 6,
-        subnet: n.cidr,
-        ips: [`${n.ip('10')}-${n.ip('1f')}`],
-        namespaceName: ['ipa-nowhere'],
-        namespaceAffinity: { matchLabels: { 'kubernetes.io/metadata.name': 'ipa-nowhere' } },
-        nodeAffinity: { matchExpressions: [{ key: 'node-role.example/none', operator: 'DoesNotExist' }], matchLabels: { zone: 'z-0' } },
-      });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'disabled IPv6 pool with only a subnet and explicit ipVersion',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    object: pool(n.name('p'), { ipVersion: 6, subnet: n.cidr, disable: true }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ default: false, disable: true, ipVersion: 6, subnet: n.cidr });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
-      expect(s.metadata.ownerReferences).toBeUndefined();
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'pool adopted by the subnet of its CIDR, keeping its own gateway and empty routes',
-    kind: 'SpiderIPPool',
-    operation: 'CREATE',
-    existing: [
+  (n) =>
+    create(
+      'pool adopted by the subnet of its CIDR, keeping its own gateway and empty routes',
+      ownPool(n, { ips: [n.ip('30'), `${n.ip('20')}-${n.ip('2f')}`], gateway: n.ip('fe'), routes: [] }, { labels: { team: 'red' } }),
       {
-        kind: 'SpiderSubnet',
-        object: subnet(n.name('s'), {
-          subnet: n.cidr,
-          ips: [`${n.ip('2')}-${n.ip('ff')}`],
-          gateway: n.ip('1'),
-          routes: [{ dst: '2001:db8:77::/48', gw: n.ip('1') }],
+        existing: [seed(ownSubnet(n, { ips: [`${n.ip('2')}-${n.ip('ff')}`], gateway: n.ip('1'), routes: [{ dst: '2001:db8:77::/48', gw: n.ip('1') }] }))],
+        expect: 'allowed',
+        check: storedPool(n.cidrLabel, {
+          spec: { ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('20')}-${n.ip('30')}`], gateway: n.ip('fe'), routes: [] },
+          labels: { team: 'red' },
+          ownedBy: n.name('s'),
         }),
       },
-    ],
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [n.ip('30'), `${n.ip('20')}-${n.ip('2f')}`], gateway: n.ip('fe'), routes: [] }, { labels: { team: 'red' } }),
-    expect: 'allowed',
-    check: (s, c) => {
-      const owner = c.seeded.get(n.name('s'));
-      expect(s.metadata.ownerReferences).toEqual([
-        { apiVersion: API_VERSION, kind: 'SpiderSubnet', name: n.name('s'), uid: owner?.metadata.uid, controller: true, blockOwnerDeletion: true },
-      ]);
-      expect(s.metadata.labels).toEqual({
-        ...c.labels,
-        team: 'red',
-        [Labels.IPPOOL_CIDR]: n.cidrLabel,
-        [Labels.OWNER_SPIDER_SUBNET]: n.name('s'),
-      });
-      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('20')}-${n.ip('30')}`], gateway: n.ip('fe'), routes: [] });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
+    ),
   // SpiderIPPool, UPDATE.
-  (n) => ({
-    title: 'IPv4 pool update that adds IPs and excludeIPs',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: V4, ips: ['203.0.113.56'] }),
-    change: (o) => {
-      const spec = o.spec as Record<string, unknown>;
-      spec['ips'] = ['203.0.113.58', '203.0.113.56-203.0.113.57'];
-      spec['excludeIPs'] = ['203.0.113.58'];
-    },
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 4, subnet: V4, ips: ['203.0.113.56-203.0.113.58'], excludeIPs: ['203.0.113.58'] });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: '203-0-113-0-24' });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'IPv4 pool update of labels only',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: V4, ips: ['203.0.113.63'] }, { labels: { team: 'red' } }),
-    change: (o) => {
-      o.metadata.labels = { ...o.metadata.labels, team: 'green', tier: 'edge' };
-    },
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: '203-0-113-0-24', team: 'green', tier: 'edge' });
-      expect(s.spec).toEqual({ ...poolDefaults, ipVersion: 4, subnet: V4, ips: ['203.0.113.63'] });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'IPv6 pool update that sets gateway, routes and multusName',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('20')}`] }),
-    change: (o) => {
-      const spec = o.spec as Record<string, unknown>;
-      spec['gateway'] = n.ip('1');
-      spec['routes'] = [{ dst: '2001:db8:77::/48', gw: n.ip('2') }, { dst: '2001:db8:78::/48', gw: n.ip('1') }];
-      spec['multusName'] = ['sriov-net'];
-      spec['ips'] = [`${n.ip('18')}-${n.ip('28')}`, `${n.ip('10')}-${n.ip('20')}`];
-    },
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({
-        ...poolDefaults,
+  (n) =>
+    update('IPv4 pool update that adds IPs and excludeIPs', pool(n.name('p'), { subnet: V4, ips: ['203.0.113.56'] }), {
+      change: setSpec({ ips: ['203.0.113.58', '203.0.113.56-203.0.113.57'], excludeIPs: ['203.0.113.58'] }),
+      expect: 'allowed',
+      check: storedPool(V4_LABEL, { spec: { ...poolDefaults, ipVersion: 4, subnet: V4, ips: ['203.0.113.56-203.0.113.58'], excludeIPs: ['203.0.113.58'] } }),
+    }),
+  (n) =>
+    update('IPv4 pool update of labels only', pool(n.name('p'), { subnet: V4, ips: ['203.0.113.63'] }, { labels: { team: 'red' } }), {
+      change: setLabels({ team: 'green', tier: 'edge' }),
+      expect: 'allowed',
+      check: storedPool(V4_LABEL, { spec: { ...poolDefaults, ipVersion: 4, subnet: V4, ips: ['203.0.113.63'] }, labels: { team: 'green', tier: 'edge' } }),
+    }),
+  (n) => {
+    // Kept as set, beside the merged ips.
+    const added = {
+      gateway: n.ip('1'),
+      routes: [{ dst: '2001:db8:77::/48', gw: n.ip('2') }, { dst: '2001:db8:78::/48', gw: n.ip('1') }],
+      multusName: ['sriov-net'],
+    };
+    return update('IPv6 pool update that sets gateway, routes and multusName', ownPool(n, { ips: [`${n.ip('10')}-${n.ip('20')}`] }), {
+      change: setSpec({ ...added, ips: [`${n.ip('18')}-${n.ip('28')}`, `${n.ip('10')}-${n.ip('20')}`] }),
+      expect: 'allowed',
+      check: storedPool(n.cidrLabel, { spec: { ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('10')}-${n.ip('28')}`], ...added } }),
+    });
+  },
+  (n) =>
+    update('pool adopted on update by a subnet created after it, inheriting gateway and routes', ownPool(n, { ips: [`${n.ip('40')}-${n.ip('4f')}`] }), {
+      dependents: [seed(ownSubnet(n, { ips: [`${n.ip('2')}-${n.ip('ff')}`], gateway: n.ip('1'), routes: [{ dst: '2001:db8:79::/48', gw: n.ip('1') }] }))],
+      change: setLabels({ team: 'blue' }),
+      expect: 'allowed',
+      check: storedPool(n.cidrLabel, {
+        spec: { ...poolDefaults, ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('40')}-${n.ip('4f')}`], gateway: n.ip('1'), routes: [{ dst: '2001:db8:79::/48', gw: n.ip('1') }] },
+        labels: { team: 'blue' },
+        ownedBy: n.name('s'),
+      }),
+    }),
+  // SpiderSubnet.
+  (n) =>
+    create(
+      'IPv6 subnet with explicit ipVersion, excludeIPs merged and ranges sorted',
+      ownSubnet(n, {
         ipVersion: 6,
-        subnet: n.cidr,
-        ips: [`${n.ip('10')}-${n.ip('28')}`],
-        gateway: n.ip('1'),
-        routes: [{ dst: '2001:db8:77::/48', gw: n.ip('2') }, { dst: '2001:db8:78::/48', gw: n.ip('1') }],
-        multusName: ['sriov-net'],
-      });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.IPPOOL_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'pool adopted on update by a subnet created after it, inheriting gateway and routes',
-    kind: 'SpiderIPPool',
-    operation: 'UPDATE',
-    object: pool(n.name('p'), { subnet: n.cidr, ips: [`${n.ip('40')}-${n.ip('4f')}`] }),
-    dependents: [
+        ips: [`${n.ip('100')}-${n.ip('1ff')}`, `${n.ip('2')}-${n.ip('ff')}`, n.ip('ffff')],
+        excludeIPs: [n.ip('11'), n.ip('10'), `${n.ip('12')}-${n.ip('13')}`],
+      }),
       {
-        kind: 'SpiderSubnet',
-        object: subnet(n.name('s'), {
-          subnet: n.cidr,
-          ips: [`${n.ip('2')}-${n.ip('ff')}`],
-          gateway: n.ip('1'),
-          routes: [{ dst: '2001:db8:79::/48', gw: n.ip('1') }],
+        expect: 'allowed',
+        check: storedSubnet(n.cidrLabel, {
+          spec: { ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('2')}-${n.ip('1ff')}`, n.ip('ffff')], excludeIPs: [`${n.ip('10')}-${n.ip('13')}`] },
         }),
       },
-    ],
-    change: (o) => {
-      o.metadata.labels = { ...o.metadata.labels, team: 'blue' };
-    },
-    expect: 'allowed',
-    check: (s, c) => {
-      const owner = c.seeded.get(n.name('s'));
-      expect(s.metadata.ownerReferences).toEqual([
-        { apiVersion: API_VERSION, kind: 'SpiderSubnet', name: n.name('s'), uid: owner?.metadata.uid, controller: true, blockOwnerDeletion: true },
-      ]);
-      expect(s.metadata.labels).toEqual({
-        ...c.labels,
-        team: 'blue',
-        [Labels.IPPOOL_CIDR]: n.cidrLabel,
-        [Labels.OWNER_SPIDER_SUBNET]: n.name('s'),
-      });
-      expect(s.spec).toEqual({
-        ...poolDefaults,
-        ipVersion: 6,
-        subnet: n.cidr,
-        ips: [`${n.ip('40')}-${n.ip('4f')}`],
-        gateway: n.ip('1'),
-        routes: [{ dst: '2001:db8:79::/48', gw: n.ip('1') }],
-      });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  // SpiderSubnet.
-  (n) => ({
-    title: 'IPv6 subnet with explicit ipVersion, excludeIPs merged and ranges sorted',
-    kind: 'SpiderSubnet',
-    operation: 'CREATE',
-    object: subnet(n.name('s'), {
-      ipVersion: 6,
-      subnet: n.cidr,
-      ips: [`${n.ip('100')}-${n.ip('1ff')}`, `${n.ip('2')}-${n.ip('ff')}`, n.ip('ffff')],
-      excludeIPs: [n.ip('11'), n.ip('10'), `${n.ip('12')}-${n.ip('13')}`],
+    ),
+  (n) => create('IPv6 subnet with only a subnet', ownSubnet(n), { expect: 'allowed', check: storedSubnet(n.cidrLabel, { spec: { ipVersion: 6, subnet: n.cidr } }) }),
+  (n) =>
+    update('subnet update that adds excludeIPs, gateway and routes', ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('ff')}`] }), {
+      change: setSpec({ excludeIPs: [n.ip('3'), n.ip('1'), n.ip('2')], gateway: n.ip('1'), routes: [{ dst: '2001:db8:7a::/48', gw: n.ip('2') }] }),
+      expect: 'allowed',
+      check: storedSubnet(n.cidrLabel, {
+        spec: {
+          ipVersion: 6,
+          subnet: n.cidr,
+          ips: [`${n.ip('1')}-${n.ip('ff')}`],
+          excludeIPs: [`${n.ip('1')}-${n.ip('3')}`],
+          gateway: n.ip('1'),
+          routes: [{ dst: '2001:db8:7a::/48', gw: n.ip('2') }],
+        },
+      }),
     }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({
-        ipVersion: 6,
-        subnet: n.cidr,
-        ips: [`${n.ip('2')}-${n.ip('1ff')}`, n.ip('ffff')],
-        excludeIPs: [`${n.ip('10')}-${n.ip('13')}`],
-      });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'IPv6 subnet with only a subnet',
-    kind: 'SpiderSubnet',
-    operation: 'CREATE',
-    object: subnet(n.name('s'), { subnet: n.cidr }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ipVersion: 6, subnet: n.cidr });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'subnet update that adds excludeIPs, gateway and routes',
-    kind: 'SpiderSubnet',
-    operation: 'UPDATE',
-    object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }),
-    change: (o) => {
-      const spec = o.spec as Record<string, unknown>;
-      spec['excludeIPs'] = [n.ip('3'), n.ip('1'), n.ip('2')];
-      spec['gateway'] = n.ip('1');
-      spec['routes'] = [{ dst: '2001:db8:7a::/48', gw: n.ip('2') }];
-    },
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({
-        ipVersion: 6,
-        subnet: n.cidr,
-        ips: [`${n.ip('1')}-${n.ip('ff')}`],
-        excludeIPs: [`${n.ip('1')}-${n.ip('3')}`],
-        gateway: n.ip('1'),
-        routes: [{ dst: '2001:db8:7a::/48', gw: n.ip('2') }],
-      });
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel });
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
-  (n) => ({
-    title: 'subnet update of labels only while lending',
-    kind: 'SpiderSubnet',
-    operation: 'UPDATE',
-    object: subnet(n.name('s'), { subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] }),
-    status: controlled({ [n.name('p')]: [`${n.ip('50')}-${n.ip('60')}`] }),
-    change: (o) => {
-      o.metadata.labels = { ...o.metadata.labels, site: 'lab-1' };
-    },
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.metadata.labels).toEqual({ ...c.labels, [Labels.SUBNET_CIDR]: n.cidrLabel, site: 'lab-1' });
-      expect(s.spec).toEqual({ ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] });
-      expect(s.status?.['controlledIPPools']).toBe(controlled({ [n.name('p')]: [`${n.ip('50')}-${n.ip('60')}`] })['controlledIPPools']);
-      expect(s.metadata.finalizers).toEqual([FINALIZER]);
-    },
-  }),
+  (n) => {
+    const loans = controlled({ [n.name('p')]: [`${n.ip('50')}-${n.ip('60')}`] });
+    return update('subnet update of labels only while lending', ownSubnet(n, { ips: [`${n.ip('1')}-${n.ip('ff')}`] }), {
+      status: loans,
+      change: setLabels({ site: 'lab-1' }),
+      expect: 'allowed',
+      check: storedSubnet(n.cidrLabel, {
+        spec: { ipVersion: 6, subnet: n.cidr, ips: [`${n.ip('1')}-${n.ip('ff')}`] },
+        labels: { site: 'lab-1' },
+        status: { controlledIPPools: loans['controlledIPPools'] },
+      }),
+    });
+  },
   // SpiderReservedIP.
-  (n) => ({
-    title: 'IPv4 reserved range with explicit ipVersion, merged',
-    kind: 'SpiderReservedIP',
-    operation: 'CREATE',
-    object: reserved(n.name('r'), { ipVersion: 4, ips: ['203.0.113.60', '203.0.113.59', '203.0.113.59-203.0.113.60'] }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ipVersion: 4, ips: ['203.0.113.59-203.0.113.60'] });
-      expect(s.metadata.labels).toEqual(c.labels);
-      expect(s.metadata.finalizers).toBeUndefined();
-    },
-  }),
-  (n) => ({
-    title: 'IPv6 reserved addresses in upper case, canonicalised',
-    kind: 'SpiderReservedIP',
-    operation: 'CREATE',
-    object: reserved(n.name('r'), { ips: [n.ip('BEEF').toUpperCase(), n.ip('A').toUpperCase(), `${n.ip('b')}-${n.ip('c')}`] }),
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ipVersion: 6, ips: [`${n.ip('a')}-${n.ip('c')}`, n.ip('beef')] });
-      expect(s.metadata.labels).toEqual(c.labels);
-      expect(s.metadata.finalizers).toBeUndefined();
-    },
-  }),
-  (n) => ({
-    title: 'IPv6 reserved update that adds addresses',
-    kind: 'SpiderReservedIP',
-    operation: 'UPDATE',
-    object: reserved(n.name('r'), { ips: [n.ip('1')] }),
-    change: (o) => {
-      (o.spec as Record<string, unknown>)['ips'] = [n.ip('3'), n.ip('20'), n.ip('1'), n.ip('2')];
-    },
-    expect: 'allowed',
-    check: (s, c) => {
-      expect(s.spec).toEqual({ ipVersion: 6, ips: [`${n.ip('1')}-${n.ip('3')}`, n.ip('20')] });
-      expect(s.metadata.labels).toEqual(c.labels);
-      expect(s.metadata.finalizers).toBeUndefined();
-    },
-  }),
+  (n) =>
+    create('IPv4 reserved range with explicit ipVersion, merged', reserved(n.name('r'), { ipVersion: 4, ips: ['203.0.113.60', '203.0.113.59', '203.0.113.59-203.0.113.60'] }), {
+      expect: 'allowed',
+      check: storedReserved({ ipVersion: 4, ips: ['203.0.113.59-203.0.113.60'] }),
+    }),
+  (n) =>
+    create('IPv6 reserved addresses in upper case, canonicalised', reserved(n.name('r'), { ips: [n.ip('BEEF').toUpperCase(), n.ip('A').toUpperCase(), `${n.ip('b')}-${n.ip('c')}`] }), {
+      expect: 'allowed',
+      check: storedReserved({ ipVersion: 6, ips: [`${n.ip('a')}-${n.ip('c')}`, n.ip('beef')] }),
+    }),
+  (n) =>
+    update('IPv6 reserved update that adds addresses', reserved(n.name('r'), { ips: [n.ip('1')] }), {
+      change: setSpec({ ips: [n.ip('3'), n.ip('20'), n.ip('1'), n.ip('2')] }),
+      expect: 'allowed',
+      check: storedReserved({ ipVersion: 6, ips: [`${n.ip('1')}-${n.ip('3')}`, n.ip('20')] }),
+    }),
 ];
