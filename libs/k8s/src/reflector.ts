@@ -36,6 +36,7 @@ export class Reflector<T extends KubeObject> {
   readonly #ref: ResourceRef;
   readonly #options: ReflectorOptions<T>;
   readonly #store = new Map<string, T>();
+  #snapshot: readonly T[] | undefined;
   #resourceVersion = '';
   #abort: AbortController | undefined;
   #synced: Promise<void> | undefined;
@@ -65,15 +66,23 @@ export class Reflector<T extends KubeObject> {
     return this.#store.get(key(namespace, name));
   }
 
-  list(): T[] {
-    return [...this.#store.values()];
+  /**
+   * Every cached object. The same array comes back until the cache changes, so that callers
+   * can keep what they derive from it (an index, compiled forms); it must not be modified.
+   */
+  list(): readonly T[] {
+    this.#snapshot ??= [...this.#store.values()];
+    return this.#snapshot;
   }
 
   /** Lets a writer put its own fresh result in the cache before the watch event arrives. */
   observe(object: T): void {
     const k = key(object.metadata?.namespace, object.metadata?.name ?? '');
     const current = this.#store.get(k);
-    if (!current || newer(object, current)) this.#store.set(k, object);
+    if (!current || newer(object, current)) {
+      this.#store.set(k, object);
+      this.#snapshot = undefined;
+    }
   }
 
   async #run(signal: AbortSignal, synced: () => void): Promise<void> {
@@ -97,6 +106,7 @@ export class Reflector<T extends KubeObject> {
       ...(this.#options.fieldSelector ? { fieldSelector: this.#options.fieldSelector } : {}),
     });
     const seen = new Set<string>();
+    this.#snapshot = undefined;
     for (const raw of list.items) {
       const item = this.#options.transform ? this.#options.transform(raw) : raw;
       const k = key(item.metadata?.namespace, item.metadata?.name ?? '');
@@ -158,6 +168,7 @@ export class Reflector<T extends KubeObject> {
     const current = this.#store.get(k);
     if (event.type === 'DELETED') this.#store.delete(k);
     else if (!current || newer(object, current)) this.#store.set(k, object);
+    this.#snapshot = undefined;
     this.#options.onEvent?.(event.type, object);
     return false;
   }

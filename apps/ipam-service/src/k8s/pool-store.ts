@@ -28,7 +28,7 @@ export class PoolStore implements PoolStorePort {
   }
 
   all(): SpiderIPPool[] {
-    return this.reflector.list();
+    return [...this.reflector.list()];
   }
 
   cached(name: string): SpiderIPPool | undefined {

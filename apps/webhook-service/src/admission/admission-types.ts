@@ -46,8 +46,11 @@ export interface AdmissionSettings {
 
 /** What admission logic may read, and the claims through which concurrent admissions see each other. */
 export interface AdmissionContext {
-  /** Objects of a kind: from the watch cache, or from the API server when `fresh`. */
-  list<T extends KubeObject>(kind: WatchedKind, options?: { fresh?: boolean; namespace?: string }): Promise<T[]>;
+  /**
+   * Objects of a kind: from the watch cache, or from the API server when `fresh`. The cache hands
+   * out the same array until it changes (derived views may be kept per array); never modify it.
+   */
+  list<T extends KubeObject>(kind: WatchedKind, options?: { fresh?: boolean; namespace?: string }): Promise<readonly T[]>;
   get<T extends KubeObject>(kind: WatchedKind, name: string, namespace?: string): Promise<T | undefined>;
   settings: AdmissionSettings;
   /**

@@ -11,7 +11,7 @@ export interface KindCache {
   start(): Promise<void>;
   stop(): void;
   get(name: string, namespace?: string): KubeObject | undefined;
-  list(): KubeObject[];
+  list(): readonly KubeObject[];
 }
 
 /** Direct reads from the API server. */
@@ -48,11 +48,11 @@ export class ObjectReader {
     return this.#entries.get(kind)?.synced ?? false;
   }
 
-  async list<T extends KubeObject>(kind: WatchedKind, options: { fresh?: boolean; namespace?: string } = {}): Promise<T[]> {
+  async list<T extends KubeObject>(kind: WatchedKind, options: { fresh?: boolean; namespace?: string } = {}): Promise<readonly T[]> {
     const entry = this.#entry(kind);
     if (options.fresh || !entry.synced) return (await this.#options.live.list(kind, options.namespace)) as T[];
     const all = entry.cache.list();
-    return (options.namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === options.namespace)) as T[];
+    return (options.namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === options.namespace)) as readonly T[];
   }
 
   /** A cache miss is confirmed with a live GET: the object may be newer than the cache. */

@@ -26,7 +26,7 @@ export function wantsInjection(pod: V1Pod): boolean {
 }
 
 /** The SpiderMultusConfigs the pod's groups select, without duplicates, in namespace/name order. */
-export function selectedConfigs(pod: V1Pod, smcs: SpiderMultusConfig[]): SpiderMultusConfig[] {
+export function selectedConfigs(pod: V1Pod, smcs: readonly SpiderMultusConfig[]): SpiderMultusConfig[] {
   const annotations = pod.metadata?.annotations ?? {};
   const chosen = smcs.filter((smc) => {
     if (smc.metadata?.deletionTimestamp) return false;
@@ -46,7 +46,7 @@ function refOf(smc: SpiderMultusConfig): Required<Pick<MultusNetworkRef, 'namesp
  * The networks annotation with the configs' NADs appended, or undefined when all are listed.
  * Throws INVALID_INPUT when the pod's existing annotation cannot be parsed.
  */
-export function mergedNetworks(existing: string | undefined, podNamespace: string, smcs: SpiderMultusConfig[]): string | undefined {
+export function mergedNetworks(existing: string | undefined, podNamespace: string, smcs: readonly SpiderMultusConfig[]): string | undefined {
   const current = existing === undefined || existing.trim() === '' ? [] : parseMultusNetworks(existing, Annotations.MULTUS_NETWORKS);
   const listed = (r: { namespace: string; name: string }): boolean => current.some((c) => (c.namespace ?? podNamespace) === r.namespace && c.name === r.name);
   const missing = smcs.map(refOf).filter((r) => !listed(r));
@@ -59,7 +59,7 @@ export function mergedNetworks(existing: string | undefined, podNamespace: strin
 const asks = (c: V1Container, resource: string): boolean => c.resources?.limits?.[resource] !== undefined || c.resources?.requests?.[resource] !== undefined;
 
 /** Device resources the configs need that no container requests yet. */
-export function missingResources(pod: V1Pod, smcs: SpiderMultusConfig[]): string[] {
+export function missingResources(pod: V1Pod, smcs: readonly SpiderMultusConfig[]): string[] {
   const needed = [...new Set(smcs.map((s) => deviceResourceOf(s.spec ?? {})).filter((r): r is string => Boolean(r)))];
   return needed.filter((r) => !(pod.spec?.containers ?? []).some((c) => asks(c, r)));
 }
@@ -68,7 +68,7 @@ export function missingResources(pod: V1Pod, smcs: SpiderMultusConfig[]): string
  * The pod with the injection applied, or undefined when there is nothing to add. `pod` is not
  * changed. Extended resources need request == limit, so both are set to 1.
  */
-export function injectNetworks(pod: V1Pod, podNamespace: string, smcs: SpiderMultusConfig[]): V1Pod | undefined {
+export function injectNetworks(pod: V1Pod, podNamespace: string, smcs: readonly SpiderMultusConfig[]): V1Pod | undefined {
   const chosen = selectedConfigs(pod, smcs);
   if (chosen.length === 0) return undefined;
   const networks = mergedNetworks(pod.metadata?.annotations?.[Annotations.MULTUS_NETWORKS], podNamespace, chosen);
