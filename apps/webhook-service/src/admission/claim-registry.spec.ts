@@ -2,14 +2,15 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Claim, WatchedKind } from './admission-types.ts';
 import { claimOrder } from './claim-order.ts';
-import { SharedClaimRegistry, type ClaimStore, type StoredClaim } from './claim-registry.ts';
+import { SharedClaimRegistry, type ClaimBatch, type ClaimStore, type StoredClaim } from './claim-registry.ts';
 
 /** An in-memory stand-in for the shared store: one counter, its own clock, switches to fail. */
 class MemoryStore implements ClaimStore {
-  readonly entries: Array<{ kind: WatchedKind; seq: number; text: string; expiresAt: number }> = [];
+  readonly entries: Array<{ kind: WatchedKind } & StoredClaim> = [];
   failing = false;
   /** Records the entry, then fails as if the answer was lost on the way back. */
   loseAnswers = false;
+  epoch = 'first';
   #seq = 0;
   readonly clock: { now: number };
 
@@ -25,14 +26,22 @@ class MemoryStore implements ClaimStore {
     return this.#seq;
   }
 
-  async list(kind: WatchedKind): Promise<StoredClaim[]> {
+  async since(kind: WatchedKind, afterSeq: number): Promise<ClaimBatch> {
     if (this.failing) throw new Error('redis down');
-    return this.entries.filter((e) => e.kind === kind && e.expiresAt > this.clock.now).map(({ seq, text }) => ({ seq, text }));
+    const entries = this.entries.filter((e) => e.kind === kind && e.seq > afterSeq && e.expiresAt > this.clock.now).map(({ seq, text, expiresAt }) => ({ seq, text, expiresAt }));
+    return { now: this.clock.now, epoch: this.epoch, entries };
+  }
+
+  /** Loses every entry and restarts the counter, as a Redis restart without persistence does. */
+  flush(): void {
+    this.entries.length = 0;
+    this.#seq = 0;
+    this.epoch = 'second';
   }
 }
 
 const claim = (name: string, subnet: string): Claim => ({ kind: 'SpiderIPPool', name, payload: { subnet } });
-const names = (claims: Claim[]): string[] => claims.map((c) => c.name).sort();
+const names = (claims: readonly Claim[]): string[] => claims.map((c) => c.name).sort();
 
 describe('SharedClaimRegistry', () => {
   it('keeps claims until their ttl passes, per kind, each with an id and its local order', async () => {
@@ -110,15 +119,42 @@ describe('SharedClaimRegistry', () => {
     expect(await registry.list('SpiderIPPool')).toEqual([]);
   });
 
-  it('hands out the same object for a shared claim on every read (work per claim can be memoised)', async () => {
-    const store = new MemoryStore({ now: 0 });
-    const writer = new SharedClaimRegistry({ store, now: () => 0 });
-    const reader = new SharedClaimRegistry({ store, now: () => 0 });
+  it('hands out the same array while nothing changed, and the same claim objects across changes', async () => {
+    const clock = { now: 0 };
+    const store = new MemoryStore(clock);
+    const writer = new SharedClaimRegistry({ store, now: () => clock.now });
+    const reader = new SharedClaimRegistry({ store, now: () => clock.now });
     await writer.add(claim('a', '192.0.2.0/24'), 1_000);
-    const [first] = await reader.list('SpiderIPPool');
-    await writer.add(claim('b', '192.0.2.0/24'), 1_000);
-    const again = await reader.list('SpiderIPPool');
-    expect(again.find((c) => c.name === 'a')).toBe(first);
+    const first = await reader.list('SpiderIPPool');
+    expect(await reader.list('SpiderIPPool')).toBe(first);
+    await writer.add(claim('b', '192.0.2.0/24'), 2_000);
+    const second = await reader.list('SpiderIPPool');
+    expect(second).not.toBe(first);
+    expect(second.find((c) => c.name === 'a')).toBe(first[0]);
+    clock.now = 1_000;
+    expect(names([...(await reader.list('SpiderIPPool'))])).toEqual(['b']);
+  });
+
+  it('reads only what is new from the store, and starts over when the store lost its data', async () => {
+    const clock = { now: 0 };
+    const store = new MemoryStore(clock);
+    const asked: number[] = [];
+    const since = store.since.bind(store);
+    store.since = async (kind, afterSeq) => {
+      asked.push(afterSeq);
+      return since(kind, afterSeq);
+    };
+    const writer = new SharedClaimRegistry({ store, now: () => clock.now });
+    const reader = new SharedClaimRegistry({ store, now: () => clock.now });
+    await writer.add(claim('a', '192.0.2.0/24'), 5_000);
+    await writer.add(claim('b', '192.0.2.0/24'), 5_000);
+    await reader.list('SpiderIPPool');
+    await reader.list('SpiderIPPool');
+    expect(asked).toEqual([0, 2]);
+    store.flush();
+    for (const name of ['c', 'd', 'e']) await writer.add(claim(name, '198.51.100.0/24'), 5_000);
+    // Sequence numbers restarted at 1: asking past 2 alone would miss c and d.
+    expect(names([...(await reader.list('SpiderIPPool'))].filter((c) => c.seq !== undefined))).toEqual(['c', 'd', 'e']);
   });
 
   it('refuses a ttl out of range and a claim without a name', async () => {

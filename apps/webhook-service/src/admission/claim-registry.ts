@@ -8,18 +8,29 @@ import { randomUUID } from 'node:crypto';
 import { invalidInput } from '@spiderpool/errors';
 import type { Claim, ClaimRegistry, WatchedKind } from './admission-types.ts';
 
-/** A live entry of the shared store and its place in the store's order of entries. */
+/** An entry of the shared store: its place in the order of entries and its expiry on the store's clock. */
 export interface StoredClaim {
   seq: number;
+  expiresAt: number;
   text: string;
+}
+
+/** The store's answer to "what is new": the entries after a sequence number, with its clock and epoch. */
+export interface ClaimBatch {
+  /** The store's clock (ms); entries expire by it. */
+  now: number;
+  /** Names this incarnation of the store's data: another one means sequence numbers restarted. */
+  epoch: string;
+  /** Live entries past the sequence number asked for, in sequence order. */
+  entries: StoredClaim[];
 }
 
 /** A store shared by the replicas (Redis); entries are serialised claims. */
 export interface ClaimStore {
   /** Adds the entry; resolves with its sequence number (one counter for every kind). */
   add(kind: WatchedKind, serialised: string, ttlMs: number): Promise<number>;
-  /** The entries of `kind` that have not expired. */
-  list(kind: WatchedKind): Promise<readonly StoredClaim[]>;
+  /** The live entries of `kind` added after `afterSeq`. */
+  since(kind: WatchedKind, afterSeq: number): Promise<ClaimBatch>;
 }
 
 export interface SharedClaimRegistryOptions {
@@ -40,25 +51,31 @@ interface LocalEntry {
   expiresAt: number;
 }
 
-/** What the registry keeps per kind. */
+interface SharedEntry {
+  /** null: an entry that is not a claim of this kind (another version wrote it). */
+  claim: Claim | null;
+  expiresAt: number;
+}
+
+/**
+ * What the registry keeps per kind, updated incrementally: each list() applies what is new and
+ * what expired, and hands out the same array while nothing changed. Entries are expired from
+ * the front of their arrival order, which is their expiry order for claims of one TTL (one with
+ * a shorter TTL behind a longer one lives a little longer, which only blocks more).
+ */
 interface KindState {
   /** This replica's claims by id, in the order they were added. */
   local: Map<string, LocalEntry>;
-  /** Bumped on every change of `local`. */
-  localVersion: number;
-  /**
-   * The store's entries of the last read, parsed, by sequence number: each is parsed once, and
-   * the same Claim object comes back on every read, so that callers can memoise work per claim.
-   */
-  parsed: Map<number, Claim | null>;
-  /** The store's answer the parsed claims below come from (the store hands out one array until it changes). */
-  sharedFrom: readonly StoredClaim[] | undefined;
-  shared: Claim[];
-  /** The last list() answer and what it was made of; given again while none of that changed. */
-  listed: { sharedFrom: readonly StoredClaim[]; localVersion: number; nextExpiry: number; claims: Claim[] } | undefined;
+  /** The shared store's claims by sequence number, in sequence order. */
+  shared: Map<number, SharedEntry>;
+  sharedIds: Map<string, number>;
+  epoch: string;
+  lastSeq: number;
+  /** Every live claim by id; a replica's own entry stands for its copy in the store. */
+  merged: Map<string, Claim>;
+  /** The last list() answer, until `merged` changes. */
+  listed: Claim[] | undefined;
 }
-
-const NO_ENTRIES: readonly StoredClaim[] = [];
 
 export class SharedClaimRegistry implements ClaimRegistry {
   readonly #kinds = new Map<WatchedKind, KindState>();
@@ -80,14 +97,14 @@ export class SharedClaimRegistry implements ClaimRegistry {
     const entry: LocalEntry = { claim: { kind: claim.kind, name: claim.name, payload: claim.payload, id, localSeq: ++this.#localSeq }, expiresAt: this.#now() + ttlMs };
     // Visible to this replica's other admissions at once, in local order, before the store answers.
     state.local.set(id, entry);
-    state.localVersion += 1;
+    this.#merge(state, entry.claim);
     const store = this.#options.store;
     if (!store) return entry.claim;
     try {
       const seq = await store.add(claim.kind, JSON.stringify({ kind: claim.kind, name: claim.name, payload: claim.payload, id }), ttlMs);
-      if (entry.claim.seq === undefined) {
+      if (entry.claim.seq === undefined && state.local.get(id) === entry) {
         entry.claim = { ...entry.claim, seq };
-        state.localVersion += 1;
+        this.#merge(state, entry.claim);
       }
       this.#storeState(true);
     } catch (err) {
@@ -96,53 +113,97 @@ export class SharedClaimRegistry implements ClaimRegistry {
     return entry.claim;
   }
 
-  /** Unexpired claims of `kind` (this replica's own entry stands for its copy in the store). */
-  async list(kind: WatchedKind): Promise<Claim[]> {
+  /** Unexpired claims of `kind`; the same array again while nothing changed. */
+  async list(kind: WatchedKind): Promise<readonly Claim[]> {
     const state = this.#stateOf(kind);
-    const sharedFrom = await this.#sharedEntries(kind);
-    const now = this.#now();
-    const last = state.listed;
-    if (last && last.sharedFrom === sharedFrom && last.localVersion === state.localVersion && now < last.nextExpiry) return last.claims;
-    if (sharedFrom !== state.sharedFrom) this.#parseShared(state, kind, sharedFrom);
-    const byId = new Map<string, Claim>();
-    for (const claim of state.shared) byId.set(claim.id ?? '', claim);
-    let nextExpiry = Infinity;
-    for (const [id, entry] of state.local) {
-      if (entry.expiresAt <= now) {
-        state.local.delete(id);
-        continue;
-      }
-      nextExpiry = Math.min(nextExpiry, entry.expiresAt);
-      // The store may know the claim's place before its answer to add() arrived here (or when
-      // that answer was lost): take it, so every replica orders this claim the same way.
-      const seq = byId.get(id)?.seq;
-      if (entry.claim.seq === undefined && seq !== undefined) entry.claim = { ...entry.claim, seq };
-      byId.set(id, entry.claim);
-    }
-    const claims = [...byId.values()];
-    state.listed = { sharedFrom, localVersion: state.localVersion, nextExpiry, claims };
-    return claims;
+    await this.#refreshShared(state, kind);
+    this.#expireLocal(state, this.#now());
+    state.listed ??= [...state.merged.values()];
+    return state.listed;
   }
 
-  async #sharedEntries(kind: WatchedKind): Promise<readonly StoredClaim[]> {
+  async #refreshShared(state: KindState, kind: WatchedKind): Promise<void> {
     const store = this.#options.store;
-    if (!store) return NO_ENTRIES;
+    if (!store) return;
+    const asked = state.lastSeq;
+    let batch: ClaimBatch;
     try {
-      const entries = await store.list(kind);
+      batch = await store.since(kind, asked);
       this.#storeState(true);
-      return entries;
     } catch (err) {
+      // Without the store, its claims cannot be expired by its clock: go on with local ones only.
       this.#storeState(false, err);
-      return NO_ENTRIES;
+      this.#dropShared(state);
+      return;
+    }
+    if (batch.epoch !== state.epoch) {
+      // The store lost its data (restart, flush) and numbers restarted: read it from scratch.
+      this.#dropShared(state);
+      state.epoch = batch.epoch;
+      if (asked !== 0) return this.#refreshShared(state, kind);
+    }
+    for (const stored of batch.entries) this.#addShared(state, kind, stored);
+    this.#expireShared(state, batch.now);
+  }
+
+  #addShared(state: KindState, kind: WatchedKind, stored: StoredClaim): void {
+    state.lastSeq = Math.max(state.lastSeq, stored.seq);
+    if (state.shared.has(stored.seq)) return;
+    const claim = parseClaim(stored.text, kind, stored.seq);
+    state.shared.set(stored.seq, { claim, expiresAt: stored.expiresAt });
+    if (!claim?.id) return;
+    state.sharedIds.set(claim.id, stored.seq);
+    const local = state.local.get(claim.id);
+    if (!local) {
+      this.#merge(state, claim);
+      return;
+    }
+    // The store may know the place of our own claim before its answer to add() arrived here (or
+    // when that answer was lost): take it, so every replica orders this claim the same way.
+    if (local.claim.seq === undefined) {
+      local.claim = { ...local.claim, seq: stored.seq };
+      this.#merge(state, local.claim);
     }
   }
 
-  #parseShared(state: KindState, kind: WatchedKind, entries: readonly StoredClaim[]): void {
-    const parsed = new Map<number, Claim | null>();
-    for (const { seq, text } of entries) parsed.set(seq, state.parsed.has(seq) ? (state.parsed.get(seq) ?? null) : parseClaim(text, kind, seq));
-    state.parsed = parsed;
-    state.sharedFrom = entries;
-    state.shared = [...parsed.values()].filter((c): c is Claim => c !== null);
+  #expireShared(state: KindState, now: number): void {
+    for (const [seq, entry] of state.shared) {
+      if (entry.expiresAt > now) break;
+      state.shared.delete(seq);
+      const id = entry.claim?.id;
+      if (!id) continue;
+      state.sharedIds.delete(id);
+      if (!state.local.has(id)) this.#unmerge(state, id);
+    }
+  }
+
+  #expireLocal(state: KindState, now: number): void {
+    for (const [id, entry] of state.local) {
+      if (entry.expiresAt > now) break;
+      state.local.delete(id);
+      const seq = state.sharedIds.get(id);
+      const shared = seq === undefined ? undefined : state.shared.get(seq)?.claim;
+      if (shared) this.#merge(state, shared);
+      else this.#unmerge(state, id);
+    }
+  }
+
+  #dropShared(state: KindState): void {
+    for (const id of state.sharedIds.keys()) {
+      if (!state.local.has(id)) this.#unmerge(state, id);
+    }
+    state.shared.clear();
+    state.sharedIds.clear();
+    state.lastSeq = 0;
+  }
+
+  #merge(state: KindState, claim: Claim): void {
+    state.merged.set(claim.id ?? '', claim);
+    state.listed = undefined;
+  }
+
+  #unmerge(state: KindState, id: string): void {
+    if (state.merged.delete(id)) state.listed = undefined;
   }
 
   #storeState(usable: boolean, err?: unknown): void {
@@ -154,7 +215,7 @@ export class SharedClaimRegistry implements ClaimRegistry {
   #stateOf(kind: WatchedKind): KindState {
     let state = this.#kinds.get(kind);
     if (!state) {
-      state = { local: new Map(), localVersion: 0, parsed: new Map(), sharedFrom: undefined, shared: [], listed: undefined };
+      state = { local: new Map(), shared: new Map(), sharedIds: new Map(), epoch: '', lastSeq: 0, merged: new Map(), listed: undefined };
       this.#kinds.set(kind, state);
     }
     return state;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Redis claim store against the test bed's Redis: two replicas' stores see each other's
-// claims, each read transfers only what was added since the previous one, entries expire on
-// the Redis clock, and a Redis that lost its data (flush) is noticed and re-read from scratch.
+// claims in one order, a read transfers only what was added after the sequence number it names,
+// entries expire on the Redis clock, and a Redis that lost its data (flush) gets a new epoch.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import type { ClaimBatch } from './claim-registry.ts';
 import { RedisClaimStore } from './redis-claim-store.ts';
 
 let redisUrl: string;
@@ -41,42 +42,50 @@ async function repliedBytes(fn: () => Promise<unknown>): Promise<number> {
   return (await read()) - before;
 }
 
+const texts = (batch: ClaimBatch): string[] => batch.entries.map((e) => e.text).sort();
+
 describe('RedisClaimStore', () => {
-  it('shows one replica the claims another added, per kind, until they expire', async () => {
+  it('shows one replica the entries another added, per kind, in one order, until they expire', async () => {
     const [a, b] = [await store(), await store()];
-    await a.add('SpiderIPPool', '{"n":"p1"}', 30_000);
+    const first = await a.add('SpiderIPPool', '{"n":"p1"}', 30_000);
     await a.add('SpiderSubnet', '{"n":"s1"}', 30_000);
-    await b.add('SpiderIPPool', '{"n":"p2"}', 150);
-    expect((await b.list('SpiderIPPool')).map((e) => e.text).sort()).toEqual(['{"n":"p1"}', '{"n":"p2"}']);
-    expect((await a.list('SpiderSubnet')).map((e) => e.text)).toEqual(['{"n":"s1"}']);
+    const third = await b.add('SpiderIPPool', '{"n":"p2"}', 150);
+    expect(third).toBe(first + 2);
+    const pools = await b.since('SpiderIPPool', 0);
+    expect(texts(pools)).toEqual(['{"n":"p1"}', '{"n":"p2"}']);
+    expect(pools.entries.map((e) => e.seq)).toEqual([first, third]);
+    expect(pools.entries[0]?.expiresAt).toBeGreaterThan(pools.now + 29_000);
+    expect(texts(await a.since('SpiderSubnet', 0))).toEqual(['{"n":"s1"}']);
     await new Promise((resolve) => setTimeout(resolve, 250));
-    expect((await b.list('SpiderIPPool')).map((e) => e.text)).toEqual(['{"n":"p1"}']);
-    expect((await (await store()).list('SpiderIPPool')).map((e) => e.text)).toEqual(['{"n":"p1"}']);
+    expect(texts(await (await store()).since('SpiderIPPool', 0))).toEqual(['{"n":"p1"}']);
   });
 
-  it('transfers only the entries added since the previous read', async () => {
+  it('transfers only the entries added after the sequence number asked for', async () => {
     const own = `${prefix}incremental:`;
     const [writer, reader] = [await store(own), await store(own)];
     const claim = JSON.stringify({ payload: 'x'.repeat(1_000) });
-    for (let i = 0; i < 200; i += 1) await writer.add('SpiderIPPool', claim, 30_000);
-    const first = await repliedBytes(() => reader.list('SpiderIPPool'));
+    let last = 0;
+    for (let i = 0; i < 200; i += 1) last = await writer.add('SpiderIPPool', claim, 30_000);
+    const first = await repliedBytes(() => reader.since('SpiderIPPool', 0));
     await writer.add('SpiderIPPool', claim, 30_000);
-    let listed: unknown[] = [];
-    const second = await repliedBytes(async () => (listed = await reader.list('SpiderIPPool')));
-    expect(listed).toHaveLength(201);
+    let batch: ClaimBatch | undefined;
+    const second = await repliedBytes(async () => (batch = await reader.since('SpiderIPPool', last)));
+    expect(batch?.entries).toHaveLength(1);
     expect(first).toBeGreaterThan(200_000);
     expect(second).toBeLessThan(5_000);
   });
 
-  it('starts over when Redis lost its data', async () => {
+  it('names a new epoch once Redis lost its data, so that readers start over', async () => {
     const own = `${prefix}flushed:`;
-    const [writer, reader] = [await store(own), await store(own)];
+    const writer = await store(own);
     await writer.add('SpiderIPPool', '"before"', 30_000);
-    await writer.add('SpiderIPPool', '"before-2"', 30_000);
-    expect(await reader.list('SpiderIPPool')).toHaveLength(2);
+    const before = (await writer.since('SpiderIPPool', 0)).epoch;
+    expect(before).not.toBe('');
     await admin.del(...(await admin.keys(`${own}*`)));
-    // More entries than the reader had seen: sequence numbers alone would hide the first ones.
-    for (const name of ['a1', 'a2', 'a3']) await writer.add('SpiderIPPool', `"${name}"`, 30_000);
-    expect((await reader.list('SpiderIPPool')).map((e) => e.text).sort()).toEqual(['"a1"', '"a2"', '"a3"']);
+    expect((await writer.since('SpiderIPPool', 0)).epoch).toBe('');
+    await writer.add('SpiderIPPool', '"after"', 30_000);
+    const after = await writer.since('SpiderIPPool', 0);
+    expect(after.epoch).not.toBe(before);
+    expect(after.entries.map((e) => [e.seq, e.text])).toEqual([[1, '"after"']]);
   });
 });

@@ -2,8 +2,8 @@
 // Claims shared between replicas in Redis, read incrementally. Every admission reads the claims
 // of its kind, and a burst of admissions leaves thousands of live claims (they live 30 s):
 // transferring and parsing all of them per admission made admission cost grow with the recent
-// admission rate. So each entry carries a sequence number from one counter, and each replica
-// keeps a mirror that it tops up with the entries past the last sequence it has seen.
+// admission rate. So each entry carries a sequence number from one counter, and a reader asks
+// only for the entries past the last sequence it has seen (the registry keeps the mirror).
 //
 // Per kind: a sorted set `<prefix>v2:<kind>` of entries scored by sequence, and `…:<kind>:exp`
 // of the same entries scored by expiry (ms, Redis clock); an entry is `<seq>\n<expiry>\n<claim>`.
@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { WatchedKind } from './admission-types.ts';
-import type { ClaimStore, StoredClaim } from './claim-registry.ts';
+import type { ClaimBatch, ClaimStore, StoredClaim } from './claim-registry.ts';
 
 export const DEFAULT_CLAIMS_PREFIX = 'spiderpool:admission:claims:';
 
@@ -45,7 +45,7 @@ redis.call('ZADD', KEYS[2], expiry, entry)
 return seq
 `;
 
-/** KEYS: log, exp, sequence counter, epoch. ARGV: last sequence seen. Returns {now, epoch, entries after it}. */
+/** KEYS: log, exp, sequence counter, epoch. ARGV: last sequence seen. Returns {now, epoch, live entries after it}. */
 const SINCE = `${PRUNE}
 local epoch = redis.call('GET', KEYS[4]) or ''
 local entries = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')
@@ -59,37 +59,9 @@ export interface RedisClaimStoreOptions {
   commandTimeoutMs?: number;
 }
 
-interface Mirror {
-  epoch: string;
-  lastSeq: number;
-  /** serialised claim by entry, with its sequence and its expiry on the Redis clock */
-  entries: Map<string, { seq: number; expiresAt: number; claim: string }>;
-  /** The live entries as last listed, until an entry is added or expires. */
-  live: StoredClaim[] | undefined;
-  /** The earliest expiry among the listed entries (Redis clock). */
-  nextExpiry: number;
-}
-
-function rebuildLive(mirror: Mirror, now: number): StoredClaim[] {
-  const live: StoredClaim[] = [];
-  let nextExpiry = Infinity;
-  for (const [entry, { seq, expiresAt, claim }] of mirror.entries) {
-    if (expiresAt <= now) {
-      mirror.entries.delete(entry);
-      continue;
-    }
-    live.push({ seq, text: claim });
-    nextExpiry = Math.min(nextExpiry, expiresAt);
-  }
-  mirror.live = live;
-  mirror.nextExpiry = nextExpiry;
-  return live;
-}
-
 export class RedisClaimStore implements ClaimStore {
   readonly #client: Redis;
   readonly #prefix: string;
-  readonly #mirrors = new Map<WatchedKind, Mirror>();
 
   constructor(options: RedisClaimStoreOptions) {
     this.#prefix = options.keyPrefix ?? DEFAULT_CLAIMS_PREFIX;
@@ -120,39 +92,14 @@ export class RedisClaimStore implements ClaimStore {
     return Number(await this.#client.eval(ADD, 4, ...this.#keys(kind), ttlMs, serialised, randomUUID()));
   }
 
-  /** The live claims of `kind`: the mirror, topped up with the entries added since the last read. */
-  async list(kind: WatchedKind): Promise<StoredClaim[]> {
-    const mirror = this.#mirrorOf(kind);
-    const reply = await this.#client.eval(SINCE, 4, ...this.#keys(kind), mirror.lastSeq);
-    const { now, epoch, entries } = decodeSince(reply);
-    // Another epoch: Redis lost the keys (restart, flush) and numbers restarted; read from scratch.
-    if (epoch !== mirror.epoch) {
-      mirror.entries.clear();
-      mirror.lastSeq = 0;
-      mirror.epoch = epoch;
-      mirror.live = undefined;
-      return this.list(kind);
-    }
-    for (const entry of entries) {
-      const parsed = parseEntry(entry);
-      if (!parsed) continue;
-      mirror.entries.set(entry, parsed);
-      mirror.lastSeq = Math.max(mirror.lastSeq, parsed.seq);
-      mirror.live = undefined;
-    }
-    // Unchanged since the last read (nothing new, nothing expired): the same array again, so
-    // that what callers derive from it can be kept too.
-    if (mirror.live && now < mirror.nextExpiry) return mirror.live;
-    return rebuildLive(mirror, now);
-  }
-
-  #mirrorOf(kind: WatchedKind): Mirror {
-    let mirror = this.#mirrors.get(kind);
-    if (!mirror) {
-      mirror = { epoch: '', lastSeq: 0, entries: new Map(), live: undefined, nextExpiry: 0 };
-      this.#mirrors.set(kind, mirror);
-    }
-    return mirror;
+  async since(kind: WatchedKind, afterSeq: number): Promise<ClaimBatch> {
+    const reply = await this.#client.eval(SINCE, 4, ...this.#keys(kind), afterSeq);
+    const [now, epoch, entries] = Array.isArray(reply) ? reply : [];
+    return {
+      now: Number(now),
+      epoch: String(epoch),
+      entries: (Array.isArray(entries) ? entries : []).flatMap((e) => (typeof e === 'string' ? parseEntry(e) : [])),
+    };
   }
 
   #keys(kind: WatchedKind): [string, string, string, string] {
@@ -161,20 +108,12 @@ export class RedisClaimStore implements ClaimStore {
   }
 }
 
-function decodeSince(reply: unknown): { now: number; epoch: string; entries: string[] } {
-  const [now, epoch, entries] = Array.isArray(reply) ? reply : [];
-  return {
-    now: Number(now),
-    epoch: String(epoch),
-    entries: Array.isArray(entries) ? entries.filter((e): e is string => typeof e === 'string') : [],
-  };
-}
-
-function parseEntry(entry: string): { seq: number; expiresAt: number; claim: string } | undefined {
+/** `<seq>\n<expiry>\n<claim>`, as ADD writes it. */
+function parseEntry(entry: string): StoredClaim[] {
   const first = entry.indexOf('\n');
   const second = entry.indexOf('\n', first + 1);
-  if (first < 0 || second < 0) return undefined;
+  if (first < 0 || second < 0) return [];
   const seq = Number(entry.slice(0, first));
   const expiresAt = Number(entry.slice(first + 1, second));
-  return Number.isFinite(seq) && Number.isFinite(expiresAt) ? { seq, expiresAt, claim: entry.slice(second + 1) } : undefined;
+  return Number.isFinite(seq) && Number.isFinite(expiresAt) ? [{ seq, expiresAt, text: entry.slice(second + 1) }] : [];
 }

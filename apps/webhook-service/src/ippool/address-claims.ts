@@ -41,8 +41,8 @@ export interface PeerView<T extends AddressObject> {
   peers: AddressPeer[];
   /** The stored objects (the watch cache), the admitted one left out; empty when not asked for. */
   stored: T[];
-  /** Ids of the claims the view was built from (live or not). */
-  claimIds: ReadonlySet<string>;
+  /** Whether the view was built with this claim (claims are only ever added in order, so a watermark tells). */
+  saw: (claim: Claim) => boolean;
 }
 
 /** Which peers a view holds: the first check takes all, the re-check only claims new to it. */
@@ -80,8 +80,9 @@ export async function peerView<T extends AddressObject>(
   const [objects, claims] = await Promise.all([scope.stored ? ctx.list<T>(kind) : Promise.resolve([]), ctx.claims.list(kind)]);
   const stored = objects.filter((o) => o.metadata?.name !== self);
   const fromStore = stored.flatMap((o) => peerOfObject(o));
-  const fromClaims = liveClaims(claims).filter((c) => c.name !== self && scope.claim(c)).flatMap((c) => peerOfClaim(c));
-  return { peers: [...fromStore, ...fromClaims], stored, claimIds: idsOf(claims) };
+  const { holding, mark } = liveClaims(claims);
+  const fromClaims = holding.filter((c) => c.name !== self && scope.claim(c)).flatMap((c) => peerOfClaim(c));
+  return { peers: [...fromStore, ...fromClaims], stored, saw: (c) => sawClaim(c, mark) };
 }
 
 /**
@@ -96,34 +97,45 @@ export async function peerView<T extends AddressObject>(
 export async function claimThenRecheck(
   ctx: AdmissionContext,
   claim: Claim,
-  seen: (id: string) => boolean,
+  seen: (claim: Claim) => boolean,
   recheck: (scope: PeerScope) => Promise<Violation[]>,
 ): Promise<Violation[]> {
   const mine = await ctx.claims.add(claim, CLAIM_TTL_MS);
-  const earlierAndNew = (c: Claim): boolean => c.id !== mine.id && !seen(c.id ?? '') && claimOrder(c, mine) !== 'after';
+  const earlierAndNew = (c: Claim): boolean => c.id !== mine.id && !seen(c) && claimOrder(c, mine) !== 'after';
   const violations = await recheck({ stored: false, claim: earlierAndNew });
   if (violations.length > 0) await ctx.claims.add(withdrawalClaim(mine), CLAIM_TTL_MS);
   return violations;
 }
 
-const ids = new WeakMap<readonly Claim[], ReadonlySet<string>>();
+/**
+ * The highest sequence numbers among the claims a view was built from. Claims get their numbers
+ * when recorded and a read returns every claim recorded before it, so a claim with a number at
+ * or below the mark was in the view. A claim this replica recorded while the store was unusable
+ * has only a local number; one that got its shared number later counts as unseen (re-checking
+ * it costs a comparison, nothing more).
+ */
+interface SeenMark {
+  seq: number;
+  localSeq: number;
+}
 
-function idsOf(claims: readonly Claim[]): ReadonlySet<string> {
-  let found = ids.get(claims);
-  if (!found) {
-    found = new Set(claims.map((c) => c.id ?? ''));
-    ids.set(claims, found);
-  }
-  return found;
+function sawClaim(c: Claim, mark: SeenMark): boolean {
+  if (c.seq !== undefined) return c.seq <= mark.seq;
+  return c.localSeq !== undefined && c.localSeq <= mark.localSeq;
 }
 
 /** liveClaims by the registry's answer, which stays the same array while no claim changes. */
-const live = new WeakMap<readonly Claim[], Claim[]>();
+const live = new WeakMap<readonly Claim[], { holding: Claim[]; mark: SeenMark }>();
 
-function liveClaims(claims: readonly Claim[]): Claim[] {
+function liveClaims(claims: readonly Claim[]): { holding: Claim[]; mark: SeenMark } {
   let found = live.get(claims);
   if (!found) {
-    found = holdingClaims(claims);
+    const mark: SeenMark = { seq: 0, localSeq: 0 };
+    for (const c of claims) {
+      mark.seq = Math.max(mark.seq, c.seq ?? 0);
+      mark.localSeq = Math.max(mark.localSeq, c.localSeq ?? 0);
+    }
+    found = { holding: holdingClaims(claims), mark };
     live.set(claims, found);
   }
   return found;

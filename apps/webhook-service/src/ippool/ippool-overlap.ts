@@ -6,7 +6,7 @@
  */
 import { cidrsOverlap, formatCidr, type Cidr } from '@spiderpool/ipam-domain';
 import type { SpiderIPPool, SpiderSubnet } from '@spiderpool/crds';
-import type { AdmissionContext, Violation } from '../admission/admission-types.ts';
+import type { AdmissionContext, Claim, Violation } from '../admission/admission-types.ts';
 import { EVERY_PEER, peerView, type AddressPeer, type PeerScope } from './address-claims.ts';
 import type { CompiledAddresses } from './address-spec.ts';
 import { checkAutoPoolRecord } from './auto-pool.ts';
@@ -15,8 +15,8 @@ import { cidrOf } from './field-types.ts';
 
 export interface PeerCheck {
   violations: Violation[];
-  /** Whether the check looked at the claim with this id. */
-  seen: (id: string) => boolean;
+  /** Whether the check looked at this claim. */
+  seen: (claim: Claim) => boolean;
 }
 
 export interface PoolPeerInput {
@@ -38,7 +38,7 @@ export async function checkPoolAgainstPeers(input: PoolPeerInput, ctx: Admission
     ...subnets.peers.flatMap((peer) => againstSubnet(addresses, peer)),
     ...(scope.stored ? checkAutoPoolRecord(pool, addresses, owner) : []),
   ]);
-  return { violations, seen: (id) => pools.claimIds.has(id) || subnets.claimIds.has(id) };
+  return { violations, seen: (c) => (c.kind === 'SpiderIPPool' ? pools : subnets).saw(c) };
 }
 
 export function sameCidr(a: Cidr | undefined, b: Cidr): boolean {

@@ -32,7 +32,7 @@ export async function checkSubnetAgainstPeers(input: SubnetPeerInput, ctx: Admis
     ...pools.peers.flatMap((peer) => againstPoolCidr(a, peer)),
     ...heldByPools(a, lentAddresses(a, pools.peers, input.stored)),
   ]);
-  return { violations, seen: (id) => subnets.claimIds.has(id) || pools.claimIds.has(id) };
+  return { violations, seen: (c) => (c.kind === 'SpiderIPPool' ? pools : subnets).saw(c) };
 }
 
 function againstSubnet(a: CompiledAddresses, peer: AddressPeer): Violation[] {
