@@ -59,14 +59,20 @@ export interface RedisClaimStoreOptions {
   commandTimeoutMs?: number;
 }
 
+/** The scripts, registered with the client: sent once, then called by their SHA1 (EVALSHA). */
+interface ClaimCommands {
+  claimAdd(log: string, exp: string, seq: string, epoch: string, ttlMs: number, serialised: string, epochCandidate: string): Promise<unknown>;
+  claimSince(log: string, exp: string, seq: string, epoch: string, afterSeq: number): Promise<unknown>;
+}
+
 export class RedisClaimStore implements ClaimStore {
-  readonly #client: Redis;
+  readonly #client: Redis & ClaimCommands;
   readonly #prefix: string;
 
   constructor(options: RedisClaimStoreOptions) {
     this.#prefix = options.keyPrefix ?? DEFAULT_CLAIMS_PREFIX;
     // Fail fast instead of queueing while disconnected: callers go on without shared claims.
-    this.#client = new Redis(options.url, {
+    const client = new Redis(options.url, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -76,7 +82,11 @@ export class RedisClaimStore implements ClaimStore {
       connectionName: 'spiderpool-webhook-claims',
     });
     // Failed (re)connects are reported per command; without a listener they would crash the process.
-    this.#client.on('error', () => undefined);
+    client.on('error', () => undefined);
+    client.defineCommand('claimAdd', { numberOfKeys: 4, lua: ADD });
+    client.defineCommand('claimSince', { numberOfKeys: 4, lua: SINCE });
+    // defineCommand adds the methods at runtime; this is their declared shape.
+    this.#client = client as Redis & ClaimCommands;
   }
 
   /** Connects; never rejects (a store that is down fails each command instead). */
@@ -89,11 +99,11 @@ export class RedisClaimStore implements ClaimStore {
   }
 
   async add(kind: WatchedKind, serialised: string, ttlMs: number): Promise<number> {
-    return Number(await this.#client.eval(ADD, 4, ...this.#keys(kind), ttlMs, serialised, randomUUID()));
+    return Number(await this.#client.claimAdd(...this.#keys(kind), ttlMs, serialised, randomUUID()));
   }
 
   async since(kind: WatchedKind, afterSeq: number): Promise<ClaimBatch> {
-    const reply = await this.#client.eval(SINCE, 4, ...this.#keys(kind), afterSeq);
+    const reply = await this.#client.claimSince(...this.#keys(kind), afterSeq);
     const [now, epoch, entries] = Array.isArray(reply) ? reply : [];
     return {
       now: Number(now),

@@ -6,7 +6,7 @@
  * `routes: []` is an explicit "no routes" and is kept, as upstream does.
  */
 import { API_VERSION, Kinds, Labels, type SpiderIPPool, type SpiderSubnet } from '@spiderpool/crds';
-import type { Cidr } from '@spiderpool/ipam-domain';
+import { formatCidr, type Cidr } from '@spiderpool/ipam-domain';
 import type { AdmissionContext } from '../admission/admission-types.ts';
 import { setLabel } from './mutate-common.ts';
 import { cidrOf } from './field-types.ts';
@@ -14,9 +14,7 @@ import { cidrOf } from './field-types.ts';
 type OwnerReference = NonNullable<NonNullable<SpiderIPPool['metadata']>['ownerReferences']>[number];
 
 export async function adoptBySubnet(pool: SpiderIPPool, cidr: Cidr, ctx: AdmissionContext): Promise<void> {
-  // Fresh: subnets are few, and a pool created right after its subnet must still be adopted.
-  const subnets = await ctx.list<SpiderSubnet>('SpiderSubnet', { fresh: true });
-  const subnet = subnets.find((s) => sameCidr(cidrOf(s.spec?.subnet), cidr));
+  const subnet = await subnetOfCidr(cidr, ctx);
   const name = subnet?.metadata?.name;
   const uid = subnet?.metadata?.uid;
   if (!subnet || !name || !uid) return;
@@ -26,6 +24,19 @@ export async function adoptBySubnet(pool: SpiderIPPool, cidr: Cidr, ctx: Admissi
   setLabel(pool, Labels.OWNER_SPIDER_SUBNET, name);
   if (pool.spec.gateway === undefined && subnet.spec.gateway !== undefined) pool.spec.gateway = subnet.spec.gateway;
   if (pool.spec.routes === undefined && subnet.spec.routes !== undefined) pool.spec.routes = structuredClone(subnet.spec.routes);
+}
+
+/**
+ * The SpiderSubnet of this CIDR, from the watch cache; from the API server when a subnet of this
+ * CIDR was admitted in the last moments (its claim is live): a pool created right after its
+ * subnet, or after the subnet's gateway changed, must see that subnet as stored, which the cache
+ * may not show yet. Otherwise a LIST per pool admission would cost a round trip for nothing.
+ */
+async function subnetOfCidr(cidr: Cidr, ctx: AdmissionContext): Promise<SpiderSubnet | undefined> {
+  const ofCidr = (subnets: readonly SpiderSubnet[]): SpiderSubnet | undefined => subnets.find((s) => sameCidr(cidrOf(s.spec?.subnet), cidr));
+  const text = formatCidr(cidr);
+  const recent = (await ctx.claims.list('SpiderSubnet')).some((c) => c.payload['subnet'] === text);
+  return ofCidr(await ctx.list<SpiderSubnet>('SpiderSubnet', recent ? { fresh: true } : {}));
 }
 
 function sameCidr(a: Cidr | undefined, b: Cidr): boolean {

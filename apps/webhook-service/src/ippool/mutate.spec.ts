@@ -81,6 +81,19 @@ describe('SpiderIPPool mutation', () => {
     } satisfies SpiderIPPool);
   });
 
+  it('reads the subnets from the cache, and from the API server only right after a subnet of its CIDR was admitted', async () => {
+    const ctx = new FakeAdmissionContext().putServerOnly('SpiderSubnet', subnet('s4', { gateway: '203.0.113.254' }));
+    // The cache has not seen s4 and no claim says it was just admitted: no LIST, not adopted.
+    const before = await mutateIPPool(admissionRequest('CREATE', pool('p', {})), ctx);
+    expect(before.metadata?.ownerReferences).toBeUndefined();
+    expect(ctx.freshLists).toEqual([]);
+    await ctx.claims.add({ kind: 'SpiderSubnet', name: 's4', payload: { subnet: V4, ips: [], at: 0 } }, 30_000);
+    const after = await mutateIPPool(admissionRequest('CREATE', pool('p', {})), ctx);
+    expect(after.metadata?.ownerReferences).toEqual([owner('s4')]);
+    expect(after.spec.gateway).toBe('203.0.113.254');
+    expect(ctx.freshLists).toEqual(['SpiderSubnet']);
+  });
+
   it('keeps its own gateway and an explicitly empty route list', async () => {
     const ctx = new FakeAdmissionContext().put(
       'SpiderSubnet',
