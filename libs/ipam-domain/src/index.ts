@@ -85,3 +85,4 @@ export {
   routeTableProblem,
   type CoordinatorModeName,
 } from './coordinator/coordinator-fields.ts';
+export * from './gc/index.ts';

@@ -8,5 +8,6 @@ export { KubeClient, type KubeList, type KubeObject, type RequestObserver, type 
 export { Reflector, type ReflectorOptions, type WatchEventType } from './reflector.ts';
 export { Resources } from './resources.ts';
 export { LeaderElector, type LeaderElectorOptions, type LeaseLocation } from './leader-election.ts';
+export { leaderElectedComponent, type ElectionLogger, type LeaderElectedComponent, type LeaderElectedOptions } from './leader-elected.ts';
 export { kubeLeasePort, microTime, type LeasePort, type LeaseRecord, type LeaseSnapshot } from './lease-port.ts';
 export { systemClock, ManualClock, settle, type Clock } from './clock.ts';

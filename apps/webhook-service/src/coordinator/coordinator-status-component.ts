@@ -3,8 +3,7 @@
 // controller only while leading, so that exactly one replica writes SpiderCoordinator status.
 // On leadership loss the term's signal aborts the controller; the elector waits for it to
 // stop before anyone else can lead.
-import { randomBytes } from 'node:crypto';
-import { LeaderElector, type KubeClient } from '@spiderpool/k8s';
+import { leaderElectedComponent, type KubeClient } from '@spiderpool/k8s';
 import type { Logger, Registry } from '@spiderpool/observability';
 import type { Component } from '@spiderpool/service-runtime';
 import { startCoordinatorStatusController } from './coordinator-status-controller.ts';
@@ -15,42 +14,29 @@ export interface CoordinatorStatusComponentOptions {
   logger: Logger;
   metrics: Registry;
   config: CoordinatorStatusConfig;
-  /** This replica's name (pod name); a random suffix makes the election identity unique. */
+  /** This replica's name (pod name): its election identity. */
   replica: string;
 }
 
 export function coordinatorStatusComponent(options: CoordinatorStatusComponentOptions): Component {
   const { client, config } = options;
   const logger = options.logger.child({ component: 'coordinator-status' });
-  let elector: LeaderElector | undefined;
-  return {
+  return leaderElectedComponent({
     name: 'coordinator-status',
-    async start() {
-      if (!config.SPIDERPOOL_COORDINATOR_STATUS_ENABLED) {
-        logger.info('SpiderCoordinator status controller disabled (SPIDERPOOL_COORDINATOR_STATUS_ENABLED=false)');
-        return;
-      }
-      elector = new LeaderElector({
-        client,
-        namespace: config.SPIDERPOOL_COORDINATOR_LEASE_NAMESPACE,
-        name: config.SPIDERPOOL_COORDINATOR_LEASE_NAME,
-        identity: `${options.replica}-${randomBytes(4).toString('hex')}`,
-        onStartedLeading: (signal) => startCoordinatorStatusController({
-          client,
-          logger,
-          metrics: options.metrics,
-          signal,
-          namespace: config.SPIDERPOOL_COORDINATOR_SOURCE_NAMESPACE,
-          labelSelector: config.SPIDERPOOL_COORDINATOR_LABEL_SELECTOR,
-          resyncMs: config.SPIDERPOOL_COORDINATOR_RESYNC_MS,
-        }).stopped,
-        onNewLeader: (identity) => logger.info({ leader: identity }, 'SpiderCoordinator status leader'),
-        onError: (err) => logger.warn({ err }, 'SpiderCoordinator status leader election'),
-      });
-      await elector.start();
-    },
-    async stop() {
-      await elector?.stop();
-    },
-  };
+    client,
+    logger,
+    lease: { namespace: config.SPIDERPOOL_COORDINATOR_LEASE_NAMESPACE, name: config.SPIDERPOOL_COORDINATOR_LEASE_NAME },
+    replica: options.replica,
+    enabled: config.SPIDERPOOL_COORDINATOR_STATUS_ENABLED,
+    disabledReason: 'SPIDERPOOL_COORDINATOR_STATUS_ENABLED=false',
+    run: (signal) => startCoordinatorStatusController({
+      client,
+      logger,
+      metrics: options.metrics,
+      signal,
+      namespace: config.SPIDERPOOL_COORDINATOR_SOURCE_NAMESPACE,
+      labelSelector: config.SPIDERPOOL_COORDINATOR_LABEL_SELECTOR,
+      resyncMs: config.SPIDERPOOL_COORDINATOR_RESYNC_MS,
+    }).stopped,
+  });
 }

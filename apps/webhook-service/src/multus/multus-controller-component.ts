@@ -3,8 +3,7 @@
 // runs the controller only while leading, so that exactly one replica writes NADs. On
 // leadership loss the term's signal stops the controller; the elector waits for the last
 // reconcile to finish before the lease is released.
-import { randomBytes } from 'node:crypto';
-import { LeaderElector, type KubeClient } from '@spiderpool/k8s';
+import { leaderElectedComponent, type KubeClient } from '@spiderpool/k8s';
 import type { Logger, Registry } from '@spiderpool/observability';
 import type { Component } from '@spiderpool/service-runtime';
 import { startMultusController } from './multus-controller.ts';
@@ -15,34 +14,21 @@ export interface MultusControllerComponentOptions {
   logger: Logger;
   metrics: Registry;
   config: MultusControllerConfig;
-  /** This replica's name (pod name); a random suffix makes the election identity unique. */
+  /** This replica's name (pod name): its election identity. */
   replica: string;
 }
 
 export function multusControllerComponent(options: MultusControllerComponentOptions): Component {
   const { client, config, metrics } = options;
   const logger = options.logger.child({ component: 'multus-controller' });
-  let elector: LeaderElector | undefined;
-  return {
+  return leaderElectedComponent({
     name: 'multus-controller',
-    async start() {
-      if (!config.SPIDERPOOL_MULTUS_CONTROLLER_ENABLED) {
-        logger.info('SpiderMultusConfig controller disabled (SPIDERPOOL_MULTUS_CONTROLLER_ENABLED=false)');
-        return;
-      }
-      elector = new LeaderElector({
-        client,
-        namespace: config.SPIDERPOOL_MULTUS_LEASE_NAMESPACE,
-        name: config.SPIDERPOOL_MULTUS_LEASE_NAME,
-        identity: `${options.replica}-${randomBytes(4).toString('hex')}`,
-        onStartedLeading: (signal) => startMultusController({ client, logger, metrics, signal, resyncIntervalMs: config.SPIDERPOOL_MULTUS_RESYNC_MS }).stopped,
-        onNewLeader: (identity) => logger.info({ leader: identity }, 'SpiderMultusConfig controller leader'),
-        onError: (err) => logger.warn({ err }, 'SpiderMultusConfig controller leader election'),
-      });
-      await elector.start();
-    },
-    async stop() {
-      await elector?.stop();
-    },
-  };
+    client,
+    logger,
+    lease: { namespace: config.SPIDERPOOL_MULTUS_LEASE_NAMESPACE, name: config.SPIDERPOOL_MULTUS_LEASE_NAME },
+    replica: options.replica,
+    enabled: config.SPIDERPOOL_MULTUS_CONTROLLER_ENABLED,
+    disabledReason: 'SPIDERPOOL_MULTUS_CONTROLLER_ENABLED=false',
+    run: (signal) => startMultusController({ client, logger, metrics, signal, resyncIntervalMs: config.SPIDERPOOL_MULTUS_RESYNC_MS }).stopped,
+  });
 }
