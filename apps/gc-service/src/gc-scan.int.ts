@@ -35,6 +35,8 @@ const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 const POOL = unique('gc-int');
 const NS = unique('gc-int');
+/** A /64 of this run inside 2001:db8::/32 that no other test file uses (their webhooks see this pool). */
+const BLOCK = `2001:db8:9c:${Math.floor(Math.random() * 0xffff).toString(16)}`;
 const NODE = unique('gc-node');
 
 interface State {
@@ -79,7 +81,7 @@ beforeAll(async () => {
   client = await KubeClient.create(loadKubeConfig(state.kubeconfig));
   await client.create(Resources.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   await client.create(Resources.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE } });
-  await client.create(Resources.ipPools, { apiVersion: API_VERSION, kind: 'SpiderIPPool', metadata: { name: POOL }, spec: { subnet: '203.0.113.0/24', ips: ['203.0.113.10-203.0.113.60'] } } as KubeObject);
+  await client.create(Resources.ipPools, { apiVersion: API_VERSION, kind: 'SpiderIPPool', metadata: { name: POOL }, spec: { subnet: `${BLOCK}::/64`, ips: [`${BLOCK}::10-${BLOCK}::60`] } } as KubeObject);
   const [grpcPort, opsPort] = [await freePort(), await freePort()];
   const log = openSync(join(tmpdir(), `${POOL}-ipam-service.log`), 'a');
   ipamProcess = spawn(process.execPath, [join(REPO_ROOT, 'apps', 'ipam-service', 'src', 'main.ts')], {
@@ -111,7 +113,7 @@ async function podWithAddress(name: string): Promise<V1Pod> {
   const pod = await client.create<V1Pod & KubeObject>(Resources.pods, {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: NS, annotations: { 'ipam.spidernet.io/ippool': JSON.stringify({ ipv4: [POOL] }) } },
+    metadata: { name, namespace: NS, annotations: { 'ipam.spidernet.io/ippool': JSON.stringify({ ipv6: [POOL] }) } },
     spec: { nodeName: NODE, containers: [{ name: 'c', image: 'example.invalid/none' }], terminationGracePeriodSeconds: 0 },
   } as V1Pod & KubeObject);
   const uid = pod.metadata?.uid ?? '';
@@ -168,7 +170,7 @@ describe('gc-service scan (real kube-apiserver, real ipam-service)', () => {
     const live = await podWithAddress('live');
     const doomed = await podWithAddress('doomed');
     await client.request('DELETE', `${client.path(Resources.pods, NS, 'doomed')}?gracePeriodSeconds=0`);
-    await writeGhostRecord('203.0.113.60');
+    await writeGhostRecord(`${BLOCK}::60`);
     await Promise.all(Object.values(caches).map((c) => c.start()));
     await waitFor(async () => caches.pods.get('doomed', NS) === undefined && caches.pods.get('live', NS) !== undefined, 10_000);
 
