@@ -205,13 +205,15 @@ async function main(): Promise<void> {
     say(`admission logic: ${await registeredLogic(client)}`);
     say('');
     baseline = await startBaseline();
-    await measureSingle('baseline (empty fastify)', baseline.client, 'SpiderIPPool');
+    const empty = await measureSingle('baseline (empty fastify)', baseline.client, 'SpiderIPPool');
     // A kind nobody registers: parse, dispatch, metrics and answer of the real process, no logic.
     await measureSingle('framework (no logic)', client, 'BenchNoLogic');
     const { mutate, validate } = await measureWebhook(wh, client);
     const p99 = (s: Series): number => percentile([...s.times].sort((a, b) => a - b), 99);
     say('');
     say(`admission p99 at ${CONCURRENCY} in flight: mutate ${p99(mutate).toFixed(0)} ms, validate ${p99(validate).toFixed(0)} ms (target <= ${TARGET_P99_MS} ms each)`);
+    const ratio = (s: Series): string => (p99(s) / p99(empty)).toFixed(2);
+    say(`p99 relative to the empty endpoint in this run (${p99(empty).toFixed(0)} ms): mutate ${ratio(mutate)}x, validate ${ratio(validate)}x`);
     say(`(with requests in flight fixed, latency ~ in-flight / throughput: compare with the baseline row)`);
     client.close();
   } finally {
