@@ -9,7 +9,7 @@ import { Resources } from '@spiderpool/k8s';
 import { ReleaseReason } from '@spiderpool/proto';
 import { createNode, createPod, deletePod, endpointOf, kube, poolRecords, startIpamServices, stopIpamServices, type IpamProcess } from '../ipam/ipam-harness.ts';
 import { sleep } from '../testbed/index.ts';
-import { allocateIp, eventually, gcScope, holderOf, ippoolAnnotation, leaseHolder, startGcService, writeRecord, type GcProcess } from './gc-harness.ts';
+import { allocateIp, eventually, gcScope, holderOf, ippoolAnnotation, startLeadingGcService, writeRecord, type GcProcess } from './gc-harness.ts';
 
 const INTERVAL = 2; // SPIDERPOOL_GC_DEFAULT_INTERVAL_DURATION (s)
 const ORPHAN_GRACE = 4; // SPIDERPOOL_GC_ORPHAN_RECORD_GRACE_DURATION (s)
@@ -33,7 +33,7 @@ beforeAll(async () => {
   ns = await scope.nextNamespace();
   node = await createNode();
   const lease = { namespace: ns, name: `${scope.prefix}-gc` };
-  gc = await startGcService({
+  gc = await startLeadingGcService({
     scope,
     ipamAddress: ipam[0]?.address ?? '',
     lease,
@@ -42,14 +42,8 @@ beforeAll(async () => {
       SPIDERPOOL_GC_TRACE_POD_GAP_DURATION: '1',
       SPIDERPOOL_GC_ADDITIONAL_GRACE_DELAY: String(DELAY),
       SPIDERPOOL_GC_ORPHAN_RECORD_GRACE_DURATION: String(ORPHAN_GRACE),
-      SPIDERPOOL_LEADER_DURATION: '6',
-      SPIDERPOOL_LEADER_RENEW_DEADLINE: '4',
-      SPIDERPOOL_LEADER_RETRY_PERIOD: '1',
     },
   });
-  const name = gc.name;
-  await eventually('gc-service to lead', async () => ((await leaseHolder(lease))?.startsWith(name) ? true : undefined), 30_000);
-  await eventually('the start-up scan', async () => ((await gc?.metric('spiderpool_gc_scan_duration_seconds_count')) ? true : undefined), 30_000);
 }, 120_000);
 
 afterAll(async () => {

@@ -6,9 +6,9 @@
 // StatefulSet replicas (scaled away: reclaimed; restarted: kept).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Resources, type KubeObject } from '@spiderpool/k8s';
-import { createNode, createPod, deletePod, endpointOf, kube, poolRecords, startIpamServices, stopIpamServices, type IpamProcess, type PodObject } from '../ipam/ipam-harness.ts';
+import { createNode, createPod, createStatefulSet, deletePod, endpointOf, kube, poolRecords, startIpamServices, stopIpamServices, type IpamProcess, type PodObject } from '../ipam/ipam-harness.ts';
 import { sleep, uniqueName } from '../testbed/index.ts';
-import { allocateIp, eventually, gcScope, holderOf, ippoolAnnotation, leaseHolder, setNodeReady, startGcService, type GcProcess } from './gc-harness.ts';
+import { allocateIp, eventually, gcScope, holderOf, ippoolAnnotation, setNodeReady, startLeadingGcService, type GcProcess } from './gc-harness.ts';
 
 const DELAY = 1; // SPIDERPOOL_GC_ADDITIONAL_GRACE_DELAY (s)
 const GAP = 1; // SPIDERPOOL_GC_TRACE_POD_GAP_DURATION (s)
@@ -28,7 +28,7 @@ beforeAll(async () => {
   node = await createNode();
   nodes.push(node);
   const lease = { namespace: ns, name: `${scope.prefix}-gc` };
-  gc = await startGcService({
+  gc = await startLeadingGcService({
     scope,
     ipamAddress: ipam[0]?.address ?? '',
     lease,
@@ -36,14 +36,8 @@ beforeAll(async () => {
       SPIDERPOOL_GC_DEFAULT_INTERVAL_DURATION: '600',
       SPIDERPOOL_GC_TRACE_POD_GAP_DURATION: String(GAP),
       SPIDERPOOL_GC_ADDITIONAL_GRACE_DELAY: String(DELAY),
-      SPIDERPOOL_LEADER_DURATION: '6',
-      SPIDERPOOL_LEADER_RENEW_DEADLINE: '4',
-      SPIDERPOOL_LEADER_RETRY_PERIOD: '1',
     },
   });
-  const name = gc.name;
-  await eventually('gc-service to lead', async () => ((await leaseHolder(lease))?.startsWith(name) ? true : undefined), 30_000);
-  await eventually('the start-up scan', async () => ((await gc?.metric('spiderpool_gc_scan_duration_seconds_count')) ? true : undefined), 30_000);
 }, 120_000);
 
 afterAll(async () => {
@@ -153,22 +147,7 @@ describe('gc-service tracing', () => {
     const onNode = await kwokNode();
     const k = await kube();
     const pool = await scope.nextPool(4);
-    const name = uniqueName('sts');
-    await k.create(Resources.statefulSets, {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name, namespace: ns },
-      spec: {
-        replicas: 2,
-        serviceName: name,
-        podManagementPolicy: 'Parallel',
-        selector: { matchLabels: { app: name } },
-        template: {
-          metadata: { labels: { app: name }, annotations: ippoolAnnotation(pool) },
-          spec: { nodeName: onNode, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'example.invalid/none' }] },
-        },
-      },
-    } as unknown as KubeObject);
+    const name = await createStatefulSet({ namespace: ns, node: onNode, replicas: 2, annotations: ippoolAnnotation(pool), terminationGracePeriodSeconds: 1 });
     const running = (pod: string, notUid?: string) => eventually(`${pod} Running`, async () => {
       const p = await getPod(pod);
       return p?.status?.phase === 'Running' && p.metadata.uid !== notUid ? (p as unknown as PodObject) : undefined;

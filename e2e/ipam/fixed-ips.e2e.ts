@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Resources, type KubeObject } from '@spiderpool/k8s';
 import { sleep, uniqueName } from '../testbed/index.ts';
 import {
-  addRequest, createPod, createPool, delRequest, deletePod, endpointOf, kube, poolRecords, type IpamClient, type PodObject,
+  addRequest, createPod, createPool, createStatefulSet as createSts, delRequest, deletePod, endpointOf, kube, poolRecords, type IpamClient, type PodObject,
 } from './ipam-harness.ts';
 import { useIpamSuite } from './ipam-suite.ts';
 
@@ -24,39 +24,9 @@ beforeAll(() => {
 const ippool = (pool: string): Record<string, string> => ({ [IPPOOL]: JSON.stringify({ ipv4: [pool] }) });
 const ipOf = (res: { ips: Array<{ address: string }> }): string => res.ips[0]?.address.split('/')[0] ?? '';
 
-interface StatefulSetOptions {
-  replicas: number;
-  pool: string;
-  ordinalsStart?: number;
-}
-
-/**
- * A StatefulSet whose pods kube-controller-manager creates on our node (no scheduler needed).
- * Parallel management, because pods without a kubelet never become Ready; OnDelete updates, so
- * a template change reaches a pod only when the test deletes it.
- */
-async function createStatefulSet(o: StatefulSetOptions): Promise<string> {
-  const k = await kube();
-  const name = uniqueName('sts');
-  await k.create(Resources.statefulSets, {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, namespace: ns },
-    spec: {
-      replicas: o.replicas,
-      serviceName: name,
-      podManagementPolicy: 'Parallel',
-      updateStrategy: { type: 'OnDelete' },
-      selector: { matchLabels: { 'e2e.spidernet.io/sts': name } },
-      ...(o.ordinalsStart === undefined ? {} : { ordinals: { start: o.ordinalsStart } }),
-      template: {
-        metadata: { labels: { 'e2e.spidernet.io/sts': name }, annotations: ippool(o.pool) },
-        spec: { nodeName: node, terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'example.invalid/none' }] },
-      },
-    },
-  } as KubeObject);
-  return name;
-}
+/** Our StatefulSets: on the suite's node, in its namespace, OnDelete updates, taking `pool`. */
+const createStatefulSet = (o: { replicas: number; pool: string; ordinalsStart?: number }): Promise<string> =>
+  createSts({ namespace: ns, node, replicas: o.replicas, annotations: ippool(o.pool), onDeleteUpdates: true, ...(o.ordinalsStart === undefined ? {} : { ordinalsStart: o.ordinalsStart }) });
 
 /** Waits until the pod exists with a UID other than `notUid` (and, optionally, the wanted pool annotation). */
 async function waitPod(name: string, o: { notUid?: string; pool?: string } = {}): Promise<PodObject> {

@@ -89,6 +89,45 @@ export async function createPod(o: PodOptions): Promise<PodObject> {
   } as unknown as PodObject);
 }
 
+export interface StatefulSetOptions {
+  namespace: string;
+  /** Pods are bound to this node directly (no scheduler needed). */
+  node: string;
+  replicas: number;
+  /** Of the pod template (e.g. the pool annotation). */
+  annotations: Record<string, string>;
+  ordinalsStart?: number;
+  terminationGracePeriodSeconds?: number;
+  /** Template changes reach a pod only when the test deletes it. */
+  onDeleteUpdates?: boolean;
+}
+
+/**
+ * A StatefulSet whose pods kube-controller-manager creates on `node`. Parallel management,
+ * because pods without a kubelet may never become Ready. Answers its name.
+ */
+export async function createStatefulSet(o: StatefulSetOptions): Promise<string> {
+  const name = uniqueName('sts');
+  await (await kube()).create(Resources.statefulSets, {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name, namespace: o.namespace },
+    spec: {
+      replicas: o.replicas,
+      serviceName: name,
+      podManagementPolicy: 'Parallel',
+      ...(o.onDeleteUpdates ? { updateStrategy: { type: 'OnDelete' } } : {}),
+      selector: { matchLabels: { 'e2e.spidernet.io/sts': name } },
+      ...(o.ordinalsStart === undefined ? {} : { ordinals: { start: o.ordinalsStart } }),
+      template: {
+        metadata: { labels: { 'e2e.spidernet.io/sts': name }, annotations: o.annotations },
+        spec: { nodeName: o.node, terminationGracePeriodSeconds: o.terminationGracePeriodSeconds ?? 0, containers: [{ name: 'c', image: 'example.invalid/none' }] },
+      },
+    },
+  } as KubeObject);
+  return name;
+}
+
 export async function deletePod(namespace: string, name: string): Promise<void> {
   const k = await kube();
   await k.request('DELETE', `${k.path(Resources.pods, namespace, name)}?gracePeriodSeconds=0`).catch(() => undefined);
