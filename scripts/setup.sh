@@ -31,8 +31,13 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # npm 11.7+ (the machines carry 11.19) rejects its own lockfiles in `npm ci` when optional
   # platform packages of other platforms are not recorded (npm/cli#8805); 11.6.1 validates
   # the same lockfile correctly and installs exactly what it pins.
-  log "installing npm dependencies (npm ci)"
-  npx --yes npm@11.6.1 ci --no-audit --no-fund --loglevel=error
+  # The registry occasionally drops a connection mid-download: try three times before failing.
+  for attempt in 1 2 3; do
+    log "installing npm dependencies (npm ci, attempt $attempt)"
+    if npx --yes npm@11.6.1 ci --no-audit --no-fund --loglevel=error --fetch-retries=5; then break; fi
+    [ "$attempt" = 3 ] && { log "npm ci failed three times"; exit 1; }
+    sleep $((attempt * 10))
+  done
   echo "$want" > "$stamp"
 fi
 log "node for npm scripts: $(node_modules/.bin/node --version)"
