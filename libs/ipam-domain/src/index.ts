@@ -86,3 +86,4 @@ export {
   type CoordinatorModeName,
 } from './coordinator/coordinator-fields.ts';
 export * from './gc/index.ts';
+export { desiredIpCount, MAX_AUTO_POOL_IPS, parseIpNumber, parseReclaim, workloadReplicas, type IpNumber, type SizeInput, type WorkloadShape } from './subnet/auto-pool-size.ts';
