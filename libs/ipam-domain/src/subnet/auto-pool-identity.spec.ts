@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from '@jest/globals';
+import { autoPoolAffinity, autoPoolLabels, autoPoolName, groupVersionLabel, type AppRef } from './auto-pool-identity.ts';
+
+const app: AppRef = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team-a', name: 'Web', uid: '2c4f6a1e-0b3d-4e5f-8a9b-c0d1e2f3a4b5' };
+const isName = (s: string): boolean => s.length <= 63 && /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(s);
+
+describe('autoPoolName', () => {
+  it('names family, application, NIC and the start of the UID\'s last segment', () => {
+    expect(autoPoolName({ app, nic: 'eth0', version: 4 })).toBe('auto4-web-eth0-c0d1e');
+    expect(autoPoolName({ app, nic: 'net1', version: 6 })).toBe('auto6-web-net1-c0d1e');
+  });
+
+  it('stays a valid 63-character name for a long application name', () => {
+    const name = autoPoolName({ app: { ...app, name: `a${'-very-long-name'.repeat(20)}` }, nic: 'eth0', version: 6 });
+    expect(isName(name)).toBe(true);
+    expect(name.endsWith('-eth0-c0d1e')).toBe(true);
+  });
+});
+
+describe('autoPoolLabels and autoPoolAffinity', () => {
+  it('carry the application identity in valid label values', () => {
+    expect(autoPoolLabels({ app, nic: 'eth0', version: 4, subnet: 'subnet-a', reclaim: false })).toEqual({
+      'ipam.spidernet.io/owner-spider-subnet': 'subnet-a',
+      'ipam.spidernet.io/owner-application-gv': 'apps_v1',
+      'ipam.spidernet.io/owner-application-kind': 'Deployment',
+      'ipam.spidernet.io/owner-application-namespace': 'team-a',
+      'ipam.spidernet.io/owner-application-name': 'Web',
+      'ipam.spidernet.io/owner-application-uid': app.uid,
+      'ipam.spidernet.io/interface': 'eth0',
+      'ipam.spidernet.io/ip-version': 'IPv4',
+      'ipam.spidernet.io/ippool-reclaim': 'false',
+    });
+    expect(autoPoolAffinity({ ...app, apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet' }).matchLabels).toEqual({
+      'ipam.spidernet.io/app-api-group': 'apps.kruise.io',
+      'ipam.spidernet.io/app-api-version': 'v1alpha1',
+      'ipam.spidernet.io/app-kind': 'CloneSet',
+      'ipam.spidernet.io/app-namespace': 'team-a',
+      'ipam.spidernet.io/app-name': 'Web',
+    });
+  });
+
+  it('keeps label values within 63 characters', () => {
+    const labels = autoPoolLabels({ app: { ...app, name: 'x'.repeat(200) }, nic: 'eth0', version: 6, subnet: 's', reclaim: true });
+    expect(Object.values(labels).every((v) => v.length <= 63)).toBe(true);
+  });
+
+  it('writes group/version without a slash', () => {
+    expect(groupVersionLabel('batch/v1')).toBe('batch_v1');
+    expect(groupVersionLabel('v1')).toBe('v1');
+  });
+});
