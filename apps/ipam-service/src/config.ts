@@ -18,7 +18,22 @@ export const IpamServiceConfigSchema = z.object({
   SPIDERPOOL_ENABLE_IPV6: envBool(true),
   SPIDERPOOL_ENABLE_STATEFULSET: envBool(true),
   SPIDERPOOL_ENABLE_KUBEVIRT_STATIC_IP: envBool(true),
+  /** SpiderSubnet: the leader-elected auto-pool controller and the subnet annotations on the allocation path. */
   SPIDERPOOL_ENABLE_SPIDER_SUBNET: envBool(false),
+  /** Subnet annotations create pools for applications (upstream enableAutoPoolForApplication). */
+  SPIDERPOOL_ENABLE_AUTO_POOL_FOR_APPLICATION: envBool(true),
+  /**
+   * The `+N` of applications without `ipam.spidernet.io/ippool-ip-number`: spare addresses of an
+   * auto-pool beyond the replica count (upstream's chart key clusterSubnetDefaultFlexibleIPNumber,
+   * default 1; its code read another key and used 0 — one value is used everywhere here).
+   */
+  SPIDERPOOL_CLUSTER_SUBNET_DEFAULT_FLEXIBLE_IP_NUMBER: z.coerce.number().int().min(0).max(1024).default(1),
+  /** Longest time an Allocate waits for its application's auto-pool to exist and have room. */
+  SPIDERPOOL_AUTO_POOL_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** Full re-check of every application, auto-pool and subnet record (events do the rest). */
+  SPIDERPOOL_SUBNET_RESYNC_PERIOD_MS: z.coerce.number().int().min(500).default(60_000),
+  /** Lease that elects the one replica running the subnet controller (in SPIDERPOOL_NAMESPACE). */
+  SPIDERPOOL_SUBNET_CONTROLLER_LEASE_NAME: z.string().min(1).default('spiderpool-subnet-controller'),
   /** Set on every allocated IP: the CNI plugin probes the address (ARP / IPv6 DAD) before ADD succeeds. */
   SPIDERPOOL_ENABLE_IP_CONFLICT_DETECTION: envBool(false),
   /** Set on every allocated IP: the CNI plugin checks that the pool's gateway answers ARP / NDP. */
@@ -45,6 +60,7 @@ export function ipamSettings(config: IpamServiceConfig): IpamSettings {
     enableStatefulSet: config.SPIDERPOOL_ENABLE_STATEFULSET,
     enableKubevirtStaticIP: config.SPIDERPOOL_ENABLE_KUBEVIRT_STATIC_IP,
     enableSpiderSubnet: config.SPIDERPOOL_ENABLE_SPIDER_SUBNET,
+    enableAutoPoolForApplication: config.SPIDERPOOL_ENABLE_AUTO_POOL_FOR_APPLICATION,
     maxAllocatedIPsPerPool: config.SPIDERPOOL_IPPOOL_MAX_ALLOCATED_IPS,
     installNamespace: config.SPIDERPOOL_NAMESPACE,
     ...(config.MULTUS_CLUSTER_NETWORK ? { multusClusterNetwork: config.MULTUS_CLUSTER_NETWORK } : {}),

@@ -3,11 +3,12 @@
 import { IpamService } from '@spiderpool/proto';
 import { GrpcServer } from '@spiderpool/grpc-kit';
 import { IpSet } from '@spiderpool/ipam-domain';
-import { KubeClient, apiServerCheck, loadKubeConfig } from '@spiderpool/k8s';
+import { KubeClient, apiServerCheck, leaderElectedComponent, loadKubeConfig } from '@spiderpool/k8s';
 import { Histogram } from '@spiderpool/observability';
 import { RedisLockService } from '@spiderpool/redis-lock';
 import { createServiceBase, exitOnStartupError, runService, type Component } from '@spiderpool/service-runtime';
 import { Allocator } from './allocation/allocator.ts';
+import { AutoPoolResolver } from './allocation/auto-pool-resolver.ts';
 import { EndpointStore } from './allocation/endpoint-store.ts';
 import { FixedIpKeeper } from './allocation/fixed-ip-keeper.ts';
 import { summarisePools } from './allocation/inspector.ts';
@@ -16,7 +17,9 @@ import { Releaser } from './allocation/releaser.ts';
 import { ipamSettings, loadIpamServiceConfig } from './config.ts';
 import { createIpamHandlers } from './grpc/ipam-handlers.ts';
 import { ClusterView } from './k8s/cluster-view.ts';
+import { PoolFinalizer } from './k8s/pool-finalizer.ts';
 import { PoolStore } from './k8s/pool-store.ts';
+import { SubnetControllerTerm } from './subnet/subnet-controller.ts';
 import { createIpamMetrics } from './metrics.ts';
 
 async function main(): Promise<void> {
@@ -85,7 +88,8 @@ async function main(): Promise<void> {
   });
   const endpoints = new EndpointStore(client, view);
   const keeper = new FixedIpKeeper({ view, pools, committer, endpoints, settings, logger });
-  const allocator = new Allocator({ view, pools, committer, endpoints, settings, logger, keeper });
+  const autoPools = new AutoPoolResolver({ pools, waitMs: config.SPIDERPOOL_AUTO_POOL_WAIT_MS });
+  const allocator = new Allocator({ view, pools, committer, endpoints, settings, logger, keeper, autoPools });
   const releaser = new Releaser({ view, committer, keeper, settings, logger });
 
   const rpcDuration = new Histogram({
@@ -116,16 +120,43 @@ async function main(): Promise<void> {
     }),
   );
 
+  const finalizer = new PoolFinalizer({ client, pools, logger });
+  const subnetController = leaderElectedComponent({
+    name: 'subnet-controller',
+    client,
+    logger,
+    lease: { namespace: config.SPIDERPOOL_NAMESPACE, name: config.SPIDERPOOL_SUBNET_CONTROLLER_LEASE_NAME },
+    replica: config.SPIDERPOOL_POD_NAME,
+    enabled: settings.enableSpiderSubnet && settings.enableAutoPoolForApplication,
+    disabledReason: 'SPIDERPOOL_ENABLE_SPIDER_SUBNET or SPIDERPOOL_ENABLE_AUTO_POOL_FOR_APPLICATION is false',
+    run: (signal) =>
+      new SubnetControllerTerm({
+        client,
+        view,
+        pools,
+        reserved: (version) => reservedSet(view, version),
+        logger: logger.child({ component: 'subnet-controller' }),
+        settings: { enableIPv4: settings.enableIPv4, enableIPv6: settings.enableIPv6, defaultExtra: config.SPIDERPOOL_CLUSTER_SUBNET_DEFAULT_FLEXIBLE_IP_NUMBER, resyncPeriodMs: config.SPIDERPOOL_SUBNET_RESYNC_PERIOD_MS },
+        observer: {
+          ensured: (r) => metrics.autoPoolReconciles.inc({ outcome: r.outcome }),
+          reclaimed: () => metrics.autoPoolsReclaimed.inc(),
+          failed: () => metrics.autoPoolFailures.inc(),
+        },
+      }).run(signal),
+  });
+
   let poolGauges: NodeJS.Timeout | undefined;
   const caches: Component = {
     name: 'watch-caches',
     async start() {
       await Promise.all([view.start(), pools.start(), redis?.start()]);
       cachesSynced = true;
+      finalizer.start();
       poolGauges = setInterval(() => updatePoolGauges(pools, metrics), 5_000).unref();
     },
     async stop() {
       clearInterval(poolGauges);
+      finalizer.stop();
       view.stop();
       pools.stop();
       await redis?.stop();
@@ -142,7 +173,8 @@ async function main(): Promise<void> {
 
   await runService({
     logger,
-    components: [base.ops, caches, grpcComponent],
+    // Stopped in reverse: the controller ends its term (and releases its Lease) before the caches stop.
+    components: [base.ops, caches, subnetController, grpcComponent],
     onShutdown: () => base.health.markShuttingDown(),
     shutdownTimeoutMs: config.SPIDERPOOL_SHUTDOWN_TIMEOUT_MS,
   });

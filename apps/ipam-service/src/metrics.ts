@@ -37,6 +37,9 @@ export function createIpamMetrics(registry: Registry) {
       registers: [registry],
     }),
     pools: new Gauge({ name: 'spiderpool_total_ippool_counts', help: 'SpiderIPPools known to ipam-service.', registers: [registry] }),
+    autoPoolReconciles: counter('spiderpool_subnet_auto_pool_reconciles_total', 'Auto-pool reconciliations of the SpiderSubnet controller, by outcome (created, resized, adopted, unchanged, skipped).', ['outcome']),
+    autoPoolsReclaimed: counter('spiderpool_subnet_auto_pools_reclaimed_total', 'Auto-pools deleted because their application was deleted.'),
+    autoPoolFailures: counter('spiderpool_subnet_controller_failures_total', 'Work items of the SpiderSubnet controller that failed and were retried.'),
   };
   return {
     ...m,

@@ -51,7 +51,12 @@ export interface NicPlan {
   ipv4: string[];
   ipv6: string[];
   /** Which rule produced the candidates (for logs and errors). */
-  source: 'ippools-annotation' | 'ippool-annotation' | 'namespace-annotation' | 'netconf' | 'cluster-default';
+  source: 'subnet-annotation' | 'ippools-annotation' | 'ippool-annotation' | 'namespace-annotation' | 'netconf' | 'cluster-default';
+  /**
+   * SpiderSubnet annotations: the subnet of each family whose auto-pool (of the pod's
+   * application) the NIC takes from. The allocation path resolves them into `ipv4` / `ipv6`.
+   */
+  subnets?: { ipv4?: string; ipv6?: string };
 }
 
 /** The fields of a SpiderIPPool that selection and filtering look at. */
@@ -79,6 +84,8 @@ export interface IpamSettings {
   enableStatefulSet: boolean;
   enableKubevirtStaticIP: boolean;
   enableSpiderSubnet: boolean;
+  /** SpiderSubnet annotations create pools for applications (upstream enableAutoPoolForApplication). */
+  enableAutoPoolForApplication: boolean;
   /** Records allowed in one pool (upstream SPIDERPOOL_IPPOOL_MAX_ALLOCATED_IPS, 5000). */
   maxAllocatedIPsPerPool: number;
   /** Namespace of the Spiderpool installation: Multus names without a namespace resolve here. */

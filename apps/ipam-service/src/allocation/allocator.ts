@@ -21,6 +21,7 @@ import type { ClusterView } from '../k8s/cluster-view.ts';
 import { namespaceFacts, nodeFacts, podFacts, podLifecycle, poolFacts } from '../k8s/facts.ts';
 import type { PoolStore } from '../k8s/pool-store.ts';
 import type { AllocateInput, AllocateOutput, AllocatedIp } from './allocation-types.ts';
+import type { AutoPoolResolver } from './auto-pool-resolver.ts';
 import { endpointIdentity, endpointToOutput, type EndpointIdentity } from './endpoint-identity.ts';
 import type { EndpointStore, EndpointObject } from './endpoint-store.ts';
 import { FixedIpKeeper } from './fixed-ip-keeper.ts';
@@ -37,6 +38,8 @@ export interface AllocatorDeps {
   endpoints: EndpointStore;
   settings: IpamSettings;
   logger: Logger;
+  /** Resolves SpiderSubnet plans into the application's auto-pools (waiting for them). */
+  autoPools: AutoPoolResolver;
 }
 
 export interface Context {
@@ -160,7 +163,7 @@ export class Allocator {
       },
       settings: this.#d.settings,
     });
-    return plans;
+    return Promise.all(plans.map((plan) => this.#d.autoPools.resolve(plan, ctx.pod)));
   }
 
   /**

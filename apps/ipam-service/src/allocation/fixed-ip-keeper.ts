@@ -2,6 +2,9 @@
 import type { IPAllocationDetail } from '@spiderpool/crds';
 import { SpiderpoolError } from '@spiderpool/errors';
 import type { AllocatorDeps, Context } from './allocator.ts';
+
+/** What the keeper needs of the allocator's dependencies (not the pool resolution). */
+type KeeperDeps = Omit<AllocatorDeps, 'autoPools' | 'keeper'>;
 import type { AllocateOutput } from './allocation-types.ts';
 import { endpointToOutput } from './endpoint-identity.ts';
 import type { EndpointObject } from './endpoint-store.ts';
@@ -14,9 +17,9 @@ import { routesFor } from './routes-for.ts';
  * (StatefulSet, KubeVirt) whose new incarnation takes over the recorded addresses.
  */
 export class FixedIpKeeper {
-  readonly #d: AllocatorDeps;
+  readonly #d: KeeperDeps;
 
-  constructor(deps: AllocatorDeps) {
+  constructor(deps: KeeperDeps) {
     this.#d = deps;
   }
 

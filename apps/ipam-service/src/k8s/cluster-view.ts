@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { SpiderEndpoint, SpiderReservedIP } from '@spiderpool/crds';
-import { Reflector, Resources, type KubeClient, type KubeObject, type ResourceRef } from '@spiderpool/k8s';
+import { Reflector, Resources, type KubeClient, type KubeObject, type ResourceRef, type WatchEventType } from '@spiderpool/k8s';
 import type { V1Namespace, V1Node, V1Pod } from '@kubernetes/client-node';
 
 type Obj<T> = T & KubeObject;
@@ -18,10 +18,11 @@ export class ClusterView {
   readonly reservedIPs: Reflector<Obj<SpiderReservedIP>>;
   readonly endpoints: Reflector<Obj<SpiderEndpoint>>;
   readonly #ownerCache = new Map<string, { kind: string; name: string; uid: string; apiVersion: string } | null>();
+  readonly #podListeners = new Set<(type: WatchEventType, pod: Obj<V1Pod>) => void>();
 
   constructor(client: KubeClient, onError: (err: unknown) => void) {
     this.client = client;
-    this.pods = new Reflector(client, Resources.pods, { onError, transform: slimPod });
+    this.pods = new Reflector(client, Resources.pods, { onError, transform: slimPod, onEvent: (type, pod) => this.#podEvent(type, pod) });
     this.namespaces = new Reflector(client, Resources.namespaces, { onError, transform: slimMeta });
     this.nodes = new Reflector(client, Resources.nodes, { onError, transform: slimMeta });
     this.reservedIPs = new Reflector(client, Resources.reservedIPs, { onError });
@@ -34,6 +35,16 @@ export class ClusterView {
 
   stop(): void {
     for (const r of [this.pods, this.namespaces, this.nodes, this.reservedIPs, this.endpoints]) r.stop();
+  }
+
+  /** Calls `listener` on every pod event of the cache (slim pods: metadata, node, phase). */
+  onPodEvent(listener: (type: WatchEventType, pod: Obj<V1Pod>) => void): () => void {
+    this.#podListeners.add(listener);
+    return () => this.#podListeners.delete(listener);
+  }
+
+  #podEvent(type: WatchEventType, pod: Obj<V1Pod>): void {
+    for (const listener of this.#podListeners) listener(type, pod);
   }
 
   pod(namespace: string, name: string): Promise<Obj<V1Pod> | undefined> {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { SpiderIPPool } from '@spiderpool/crds';
-import { Reflector, Resources, type KubeClient } from '@spiderpool/k8s';
+import { Reflector, Resources, type KubeClient, type WatchEventType } from '@spiderpool/k8s';
 import type { PoolStorePort } from '../allocation/pool-committer.ts';
 
 type PoolObject = SpiderIPPool & { metadata: { name: string } };
@@ -13,10 +13,27 @@ type PoolObject = SpiderIPPool & { metadata: { name: string } };
 export class PoolStore implements PoolStorePort {
   readonly #client: KubeClient;
   readonly reflector: Reflector<PoolObject>;
+  readonly #listeners = new Set<(type: WatchEventType, pool: SpiderIPPool) => void>();
 
   constructor(client: KubeClient, onError: (err: unknown) => void) {
     this.#client = client;
-    this.reflector = new Reflector<PoolObject>(client, Resources.ipPools, { onError });
+    this.reflector = new Reflector<PoolObject>(client, Resources.ipPools, { onError, onEvent: (type, pool) => this.#notify(type, pool) });
+  }
+
+  /** Calls `listener` on every change the cache sees (watch events and this process's writes). */
+  onChange(listener: (type: WatchEventType, pool: SpiderIPPool) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Puts a pool this process just wrote into the cache and tells the listeners. */
+  observe(pool: SpiderIPPool): void {
+    this.reflector.observe(pool as PoolObject);
+    this.#notify('MODIFIED', pool);
+  }
+
+  #notify(type: WatchEventType, pool: SpiderIPPool): void {
+    for (const listener of this.#listeners) listener(type, pool);
   }
 
   start(): Promise<void> {
@@ -37,13 +54,13 @@ export class PoolStore implements PoolStorePort {
 
   async fetch(name: string): Promise<SpiderIPPool> {
     const pool = await this.#client.get<PoolObject>(Resources.ipPools, name);
-    this.reflector.observe(pool);
+    this.observe(pool);
     return pool;
   }
 
   async writeStatus(pool: SpiderIPPool): Promise<SpiderIPPool> {
     const written = await this.#client.updateStatus<PoolObject>(Resources.ipPools, pool as PoolObject);
-    this.reflector.observe(written);
+    this.observe(written);
     return written;
   }
 }

@@ -8,7 +8,7 @@
 import { Annotations, Labels, type SpiderIPPool, type SpiderSubnet } from '@spiderpool/crds';
 import { listSome, violation } from './violation.ts';
 import type { Violation } from '../admission/admission-types.ts';
-import { decodeControlledPools } from './controlled-pools.ts';
+import { decodeControlledPools } from '@spiderpool/ipam-domain';
 import { lenientRanges } from './ip-ranges.ts';
 import type { CompiledAddresses } from './address-spec.ts';
 import { isRecord } from '../admission/field-types.ts';

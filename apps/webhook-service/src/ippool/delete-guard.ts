@@ -6,7 +6,7 @@
  */
 import { Labels, type SpiderIPPool, type SpiderSubnet } from '@spiderpool/crds';
 import type { AdmissionContext, Violation } from '../admission/admission-types.ts';
-import { decodeControlledPools } from './controlled-pools.ts';
+import { decodeControlledPools } from '@spiderpool/ipam-domain';
 import { readAllocated } from './ippool-in-use.ts';
 import { listSome, violation } from './violation.ts';
 

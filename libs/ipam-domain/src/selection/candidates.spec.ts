@@ -86,13 +86,36 @@ describe('planNics priority', () => {
     expect(current).toBe(plans[0]);
   });
 
-  it('rejects subnet annotations as not supported, after validating them', () => {
-    const ok = errorOf(() => plan({ pod: { annotations: { 'ipam.spidernet.io/subnet': '{"ipv4":["s"]}', [IPPOOL]: '{"ipv4":["a"]}' } } }));
-    expect(isSpiderpoolError(ok, 'NOT_SUPPORTED')).toBe(true);
-    expect(ok.message).toBe('not supported: ipam.spidernet.io/subnet: SpiderSubnet auto-pools are not supported yet');
+  it('plans the subnets of every NIC of the subnets annotation, above the pool annotations', () => {
+    const subnets = '[{"interface":"eth0","ipv4":["s4","other"],"ipv6":["s6"]},{"interface":"net1","ipv4":["t4"]}]';
+    const { plans, current } = plan({ pod: { annotations: { 'ipam.spidernet.io/subnets': subnets, 'ipam.spidernet.io/subnet': '{"ipv4":["x"]}', [IPPOOL]: '{"ipv4":["a"]}' } } });
+    expect(plans).toEqual([
+      { nic: 'eth0', cleanGateway: false, ipv4: [], ipv6: [], source: 'subnet-annotation', subnets: { ipv4: 's4', ipv6: 's6' } },
+      { nic: 'net1', cleanGateway: false, ipv4: [], ipv6: [], source: 'subnet-annotation', subnets: { ipv4: 't4' } },
+    ]);
+    expect(current).toBe(plans[0]);
+  });
+
+  it('drops subnets of a disabled family, and refuses when the NIC keeps none', () => {
+    const { current } = plan({ pod: { annotations: { 'ipam.spidernet.io/subnet': '{"ipv4":["s4"],"ipv6":["s6"]}' } }, settings: { enableIPv6: false } });
+    expect(current.subnets).toEqual({ ipv4: 's4' });
+    const err = errorOf(() => plan({ pod: { annotations: { 'ipam.spidernet.io/subnet': '{"ipv6":["s6"]}' } }, settings: { enableIPv6: false } }));
+    expect(isSpiderpoolError(err, 'INVALID_INPUT')).toBe(true);
+    expect(err.message).toContain('must list interface "eth0"');
+  });
+
+  it('refuses subnet annotations when auto-pools are disabled, and malformed ones', () => {
+    const off = errorOf(() => plan({ pod: { annotations: { 'ipam.spidernet.io/subnet': '{"ipv4":["s"]}' } }, settings: { enableAutoPoolForApplication: false } }));
+    expect(isSpiderpoolError(off, 'NOT_SUPPORTED')).toBe(true);
+    expect(off.message).toContain('enableAutoPoolForApplication: false');
     const bad = errorOf(() => plan({ pod: { annotations: { 'ipam.spidernet.io/subnets': '{' } } }));
     expect(isSpiderpoolError(bad, 'INVALID_INPUT')).toBe(true);
     expect(bad.field).toBe('ipam.spidernet.io/subnets');
+  });
+
+  it('refuses a subnets annotation that does not list the NIC being set up', () => {
+    const err = errorOf(() => plan({ pod: { annotations: { 'ipam.spidernet.io/subnets': '[{"interface":"net1","ipv4":["s"]}]' } } }));
+    expect(err.field).toBe('ipam.spidernet.io/subnets');
   });
 
   it('ignores subnet annotations when the SpiderSubnet feature is off', () => {

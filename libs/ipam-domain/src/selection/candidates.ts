@@ -2,7 +2,7 @@
 /**
  * Candidate pools per NIC, by upstream's priority (highest first, the first rule that yields
  * pools wins, lower rules are never merged in):
- *   1. SpiderSubnet annotations (not supported yet: validated, then NOT_SUPPORTED)
+ *   1. SpiderSubnet annotations (`subnets` > `subnet`): the NIC's auto-pools, resolved by the caller
  *   2. `ipam.spidernet.io/ippools` (plans for every NIC of the pod)
  *   3. `ipam.spidernet.io/ippool` (current NIC)
  *   4. namespace default-pool annotations
@@ -13,7 +13,8 @@
 import { Annotations } from '@spiderpool/crds/keys';
 import { SpiderpoolError, invalidInput } from '@spiderpool/errors';
 import type { IpamSettings, NamespaceFacts, NicPlan, NicRequest, PodFacts } from '../types.ts';
-import { parseIppoolAnnotation, parseIppoolsAnnotation, parseNamespaceDefaultPools, parseSubnetAnnotations, type IppoolsEntry } from './pod-annotations.ts';
+import { subnetChoices } from '../subnet/auto-pool-request.ts';
+import { parseIppoolAnnotation, parseIppoolsAnnotation, parseNamespaceDefaultPools, type IppoolsEntry } from './pod-annotations.ts';
 
 export interface PlanNicsOptions {
   pod: PodFacts;
@@ -35,28 +36,47 @@ export interface PlanNicsResult {
  * unless the cluster default applies. Plans of other NICs left without any list are omitted.
  */
 export function planNics(o: PlanNicsOptions): PlanNicsResult {
-  rejectSubnetAnnotations(o);
-  const raw = ippoolsPlans(o) ?? firstSingleNicPlan(o);
+  const raw = subnetPlans(o) ?? ippoolsPlans(o) ?? firstSingleNicPlan(o);
   const plans = raw.map((p) => dropDisabledFamilies(p, o.settings));
   const current = plans.find((p) => p.nic === o.request.nic);
   if (!current) throw new SpiderpoolError('INTERNAL', `no plan was built for NIC ${o.request.nic}`);
-  if (current.source !== 'cluster-default' && current.ipv4.length === 0 && current.ipv6.length === 0) {
+  if (current.source !== 'cluster-default' && !hasCandidates(current)) {
     const named = raw.find((p) => p.nic === o.request.nic) ?? current;
     throw new SpiderpoolError(
       'NO_AVAILABLE_POOL',
       `no pool selection rules of any type are specified for ${o.request.nic}: the ${describeSource(current.source)} names only pools of disabled IP families: ${describeDropped(named)}`,
     );
   }
-  return { plans: plans.filter((p) => p === current || p.ipv4.length > 0 || p.ipv6.length > 0), current };
+  return { plans: plans.filter((p) => p === current || hasCandidates(p)), current };
 }
 
-function rejectSubnetAnnotations(o: PlanNicsOptions): void {
-  // Upstream only looks at the subnet annotations when the SpiderSubnet feature is on.
-  if (!o.settings.enableSpiderSubnet) return;
-  const request = parseSubnetAnnotations(o.pod.annotations);
-  if (request) {
-    throw new SpiderpoolError('NOT_SUPPORTED', 'SpiderSubnet auto-pools are not supported yet', { field: request.key });
+function hasCandidates(p: NicPlan): boolean {
+  return p.ipv4.length > 0 || p.ipv6.length > 0 || p.subnets?.ipv4 !== undefined || p.subnets?.ipv6 !== undefined;
+}
+
+/**
+ * Plans from the SpiderSubnet annotations, one per NIC they list (the current NIC must be one).
+ * Upstream only looks at them when the SpiderSubnet feature is on; with auto-pools off they are
+ * an error rather than silently ignored.
+ */
+function subnetPlans(o: PlanNicsOptions): NicPlan[] | undefined {
+  if (!o.settings.enableSpiderSubnet) return undefined;
+  const requested = subnetChoices(o.pod.annotations, o.settings);
+  if (!requested) return undefined;
+  if (!o.settings.enableAutoPoolForApplication) {
+    throw new SpiderpoolError('NOT_SUPPORTED', `annotation ${requested.key} asks for an auto-created pool, but auto-pools for applications are disabled (enableAutoPoolForApplication: false)`, { field: requested.key });
   }
+  const byNic = new Map<string, NicPlan>();
+  for (const c of requested.choices) {
+    const plan = byNic.get(c.nic) ?? { nic: c.nic, cleanGateway: o.request.cleanGateway, ipv4: [], ipv6: [], source: 'subnet-annotation' as const, subnets: {} };
+    (plan.subnets ??= {})[c.version === 4 ? 'ipv4' : 'ipv6'] = c.subnet;
+    byNic.set(c.nic, plan);
+  }
+  if (!byNic.has(o.request.nic)) {
+    const text = o.pod.annotations[requested.key] ?? '';
+    throw invalidInput(requested.key, text, `must list interface "${o.request.nic}" (the NIC being set up) with a subnet of an enabled IP family`);
+  }
+  return [...byNic.values()];
 }
 
 function ippoolsPlans(o: PlanNicsOptions): NicPlan[] | undefined {
@@ -135,6 +155,8 @@ function describeSource(source: NicPlan['source']): string {
       return `pod annotation ${Annotations.IPPOOL}`;
     case 'namespace-annotation':
       return 'namespace default-pool annotations';
+    case 'subnet-annotation':
+      return 'SpiderSubnet annotation';
     default:
       return 'CNI netconf default pools';
   }

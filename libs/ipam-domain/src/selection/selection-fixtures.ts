@@ -9,6 +9,7 @@ export function settingsFixture(overrides: Partial<IpamSettings> = {}): IpamSett
     enableStatefulSet: true,
     enableKubevirtStaticIP: true,
     enableSpiderSubnet: true,
+    enableAutoPoolForApplication: true,
     maxAllocatedIPsPerPool: 5000,
     installNamespace: 'spiderpool',
     ...overrides,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Reader of a SpiderSubnet's `status.controlledIPPools`: a JSON string
+ * Codec of a SpiderSubnet's `status.controlledIPPools`: a JSON string
  * `{"<pool>":{"ips":["<range>"],"application":"…"}}` recording which addresses the subnet lent
- * to which pool. Admission only reads it, so an unreadable status is reported as such rather
+ * to which pool. Readers (admission) get an unreadable status reported as such rather
  * than thrown: the decision is then taken on what could be read.
  */
 export interface ControlledPoolRecord {
@@ -43,4 +43,17 @@ function toRecord(value: unknown): ControlledPoolRecord | undefined {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The status text for these records, keys sorted so that an unchanged ledger encodes to the
+ * same text (the writer compares texts to skip needless writes).
+ */
+export function encodeControlledPools(records: ReadonlyMap<string, ControlledPoolRecord>): string {
+  const out: Record<string, ControlledPoolRecord> = {};
+  for (const name of [...records.keys()].sort()) {
+    const record = records.get(name) as ControlledPoolRecord;
+    out[name] = record.application === undefined ? { ips: record.ips } : { ips: record.ips, application: record.application };
+  }
+  return JSON.stringify(out);
 }
