@@ -51,7 +51,8 @@ export interface AdmissionContext {
    * out the same array until it changes (derived views may be kept per array); never modify it.
    */
   list<T extends KubeObject>(kind: WatchedKind, options?: { fresh?: boolean; namespace?: string }): Promise<readonly T[]>;
-  get<T extends KubeObject>(kind: WatchedKind, name: string, namespace?: string): Promise<T | undefined>;
+  /** One object from the watch cache (read live on a miss), or from the API server when `fresh`. */
+  get<T extends KubeObject>(kind: WatchedKind, name: string, namespace?: string, options?: { fresh?: boolean }): Promise<T | undefined>;
   settings: AdmissionSettings;
   /**
    * Objects admitted but maybe not yet visible in the cache or the API server (kept for a short

@@ -56,9 +56,9 @@ export class ObjectReader {
   }
 
   /** A cache miss is confirmed with a live GET: the object may be newer than the cache. */
-  async get<T extends KubeObject>(kind: WatchedKind, name: string, namespace?: string): Promise<T | undefined> {
+  async get<T extends KubeObject>(kind: WatchedKind, name: string, namespace?: string, options: { fresh?: boolean } = {}): Promise<T | undefined> {
     const entry = this.#entry(kind);
-    const cached = entry.synced ? entry.cache.get(name, namespace) : undefined;
+    const cached = entry.synced && !options.fresh ? entry.cache.get(name, namespace) : undefined;
     return (cached ?? (await this.#options.live.get(kind, name, namespace))) as T | undefined;
   }
 

@@ -36,9 +36,20 @@ export async function checkPoolAgainstPeers(input: PoolPeerInput, ctx: Admission
   const violations = dedupe([
     ...pools.peers.flatMap((peer) => againstPool(addresses, peer)),
     ...subnets.peers.flatMap((peer) => againstSubnet(addresses, peer)),
-    ...(scope.stored ? checkAutoPoolRecord(pool, addresses, owner) : []),
+    ...(scope.stored ? await autoPoolRecordCheck(pool, addresses, owner, ctx) : []),
   ]);
   return { violations, seen: (c) => (c.kind === 'SpiderIPPool' ? pools : subnets).saw(c) };
+}
+
+/**
+ * The subnet controller writes the record a moment before the pool: a cached subnet may not show
+ * it yet, so a mismatch is only final once the subnet read from the API server agrees.
+ */
+async function autoPoolRecordCheck(pool: SpiderIPPool, addresses: CompiledAddresses, owner: SpiderSubnet | undefined, ctx: AdmissionContext): Promise<Violation[]> {
+  const cached = checkAutoPoolRecord(pool, addresses, owner);
+  const name = owner?.metadata?.name;
+  if (cached.length === 0 || !name) return cached;
+  return checkAutoPoolRecord(pool, addresses, await ctx.get<SpiderSubnet>('SpiderSubnet', name, undefined, { fresh: true }));
 }
 
 export function sameCidr(a: Cidr | undefined, b: Cidr): boolean {
