@@ -163,6 +163,8 @@ export class ControlPlane {
       `--service-account-private-key-file=${pki.saKey}`, '--use-service-account-credentials=false',
       `--service-cluster-ip-range=${SERVICE_CIDR}`, `--cluster-cidr=${CLUSTER_CIDR}`,
       '--allocate-node-cidrs=false', '--controllers=*,-nodeipam',
+      // The default client limit (20 requests/s) would make every workload test wait on KCM.
+      '--kube-api-qps=500', '--kube-api-burst=1000',
       // Simulated nodes: give them time before the node lifecycle controller evicts anything.
       '--node-monitor-grace-period=120s', '--v=1',
     ]);
