@@ -87,9 +87,12 @@ export class AutoPoolReconciler {
   /** The pool's addresses after this round, planned on the subnet's fresh records. */
   #plan(o: { want: AutoPoolWant; name: string; pool: PoolObject | undefined; records: Records; subnet: CompiledPool }) {
     const version = o.subnet.version;
-    const current = o.pool ? rangesOf(o.pool.spec.ips ?? [], version) : rangesOf(o.records.get(o.name)?.ips ?? [], version);
     const allocated = o.pool ? allocatedSet(o.pool, version) : IpSet.empty(version);
-    const taken = recordedExcept(o.records, version, o.name).union(this.#otherPoolsOf(o.subnet, o.name)).union(this.#d.reserved(version));
+    const reserved = this.#d.reserved(version);
+    // An address reserved after the pool got it leaves the pool as soon as no pod holds it.
+    const held = o.pool ? rangesOf(o.pool.spec.ips ?? [], version) : rangesOf(o.records.get(o.name)?.ips ?? [], version);
+    const current = held.difference(reserved.difference(allocated));
+    const taken = recordedExcept(o.records, version, o.name).union(this.#otherPoolsOf(o.subnet, o.name)).union(reserved);
     const plan = planAutoPoolResize({ current, allocated, desired: o.want.desired, subnetUsable: o.subnet.usable, taken });
     // A record of another pool that overlaps ours means a writer we did not expect: stop here.
     if (plan.ips.overlaps(recordedExcept(o.records, version, o.name))) {

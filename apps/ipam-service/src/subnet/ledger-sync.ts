@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Keeps a subnet's records equal to its pools: a manual pool of the subnet's CIDR (adopted by
- * the subnet) is recorded with its `ips`; an auto-pool without a record (a lost status) gets
- * one; the record of a pool that no longer exists — confirmed by a live read, never on the
- * cache alone — is dropped, which returns its addresses to the subnet.
+ * Keeps a subnet's records equal to its pools: a manual pool of the subnet's CIDR is adopted
+ * (owner label and reference, the subnet's gateway and routes where the pool sets none — what
+ * webhook-service does to pools created after the subnet) and recorded with its `ips`; an
+ * auto-pool without a record (a lost status) gets one; the record of a pool that no longer
+ * exists — confirmed by a live read, never on the cache alone — is dropped, which returns its
+ * addresses to the subnet.
  */
-import { Labels, type SpiderIPPool } from '@spiderpool/crds';
+import { API_VERSION, Labels, type SpiderIPPool } from '@spiderpool/crds';
+import { isSpiderpoolError } from '@spiderpool/errors';
 import { applicationKey, decodeControlledPools, type CompiledPool } from '@spiderpool/ipam-domain';
 import { Resources, type KubeClient } from '@spiderpool/k8s';
 import type { PoolStore } from '../k8s/pool-store.ts';
 import { sameCidr } from './auto-pool-reconciler.ts';
-import { rangesOf, type Records, type SubnetLedger } from './subnet-ledger.ts';
+import { compileSubnet, rangesOf, type Records, type SubnetLedger, type SubnetObject } from './subnet-ledger.ts';
 
 export async function syncSubnetRecords(deps: { client: KubeClient; pools: PoolStore; ledger: SubnetLedger }, subnetName: string): Promise<void> {
   const subnet = await deps.ledger.subnet(subnetName);
@@ -24,6 +27,39 @@ export async function syncSubnetRecords(deps: { client: KubeClient; pools: PoolS
     if (!(await deps.client.find(Resources.ipPools, name))) gone.add(name);
   }
   await deps.ledger.update(subnetName, (records, compiled) => reconcileRecords({ records, compiled, subnetName, pools: [...cached.values()], gone }));
+  const compiled = compileSubnet(subnet);
+  for (const pool of cached.values()) {
+    if (pool.metadata?.labels?.[Labels.OWNER_SPIDER_SUBNET] === undefined && !pool.metadata?.deletionTimestamp && sameCidr(pool.spec.subnet, compiled.subnet)) {
+      await adopt(deps.client, pool, subnet);
+    }
+  }
+}
+
+/** Compare-and-swap on the pool's resourceVersion: a pool changed meanwhile is adopted next round. */
+async function adopt(client: KubeClient, pool: SpiderIPPool, subnet: SubnetObject): Promise<void> {
+  const owner = { apiVersion: API_VERSION, kind: 'SpiderSubnet', name: subnet.metadata.name, uid: subnet.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+  const others = (pool.metadata?.ownerReferences ?? []).filter((r) => !r.controller && r.uid !== owner.uid);
+  const patch = {
+    metadata: { resourceVersion: pool.metadata?.resourceVersion, labels: { [Labels.OWNER_SPIDER_SUBNET]: subnet.metadata.name }, ownerReferences: [...others, owner] },
+    spec: {
+      ...(inheritsGateway(pool, subnet) ? { gateway: subnet.spec.gateway } : {}),
+      ...(pool.spec.routes === undefined && subnet.spec.routes !== undefined ? { routes: subnet.spec.routes } : {}),
+    },
+  };
+  try {
+    await client.mergePatch(Resources.ipPools, pool.metadata?.name ?? '', patch);
+  } catch (err) {
+    // Changed meanwhile, gone, or refused by admission: the record above stays right either way.
+    if (!(['CONFLICT', 'NOT_FOUND', 'INVALID_INPUT', 'FORBIDDEN'] as const).some((code) => isSpiderpoolError(err, code))) throw err;
+  }
+}
+
+/** The subnet's gateway, unless the pool sets one or hands that address out itself. */
+function inheritsGateway(pool: SpiderIPPool, subnet: SubnetObject): boolean {
+  const gateway = subnet.spec.gateway;
+  if (pool.spec.gateway !== undefined || gateway === undefined) return false;
+  const version = gateway.includes(':') ? 6 : 4;
+  return !rangesOf(pool.spec.ips ?? [], version).overlaps(rangesOf([gateway], version));
 }
 
 function reconcileRecords(o: { records: Records; compiled: CompiledPool; subnetName: string; pools: SpiderIPPool[]; gone: Set<string> }): boolean {
