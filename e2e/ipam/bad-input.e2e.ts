@@ -21,7 +21,10 @@ const NETWORKS = 'k8s.v1.cni.cncf.io/networks';
 
 let services: IpamProcess[];
 let svc: IpamClient;
-/** A replica with SPIDERPOOL_ENABLE_SPIDER_SUBNET=true. */
+/**
+ * A replica with SPIDERPOOL_ENABLE_SPIDER_SUBNET=true, without the subnet controller (which acts
+ * on every application of the shared cluster; e2e/subnet runs the one controller of the run).
+ */
 let withSubnets: IpamClient;
 let ns: string;
 let node: string;
@@ -31,7 +34,7 @@ let v4b: string;
 let v6: string;
 
 beforeAll(async () => {
-  const [plain, subnets] = await Promise.all([startIpamServices(1), startIpamServices(1, { env: { SPIDERPOOL_ENABLE_SPIDER_SUBNET: 'true' } })]);
+  const [plain, subnets] = await Promise.all([startIpamServices(1), startIpamServices(1, { env: { SPIDERPOOL_ENABLE_SPIDER_SUBNET: 'true', SPIDERPOOL_SUBNET_CONTROLLER_ENABLED: 'false' } })]);
   services = [...plain, ...subnets];
   svc = services[0]!.client;
   withSubnets = services[1]!.client;
@@ -147,18 +150,25 @@ const namespaceCases = (): Case[] => [
 
 const subnetCases = (): Case[] => [
   {
-    title: 'subnet (valid) → NOT_SUPPORTED',
+    title: 'subnet (valid) on a pod without a controller → NOT_SUPPORTED',
     annotations: { ...valid(), [SUBNET]: JSON.stringify({ interface: 'eth0', ipv4: ['subnet-a'] }) },
     client: () => withSubnets,
     code: 'NOT_SUPPORTED',
-    message: [SUBNET, 'SpiderSubnet auto-pools are not supported'],
+    message: ['has no controller', 'auto-pools belong to applications'],
   },
   {
-    title: 'subnets (valid) → NOT_SUPPORTED, winning over subnet',
+    title: 'subnets (valid, winning over subnet) on a pod without a controller → NOT_SUPPORTED',
     annotations: { ...valid(), [SUBNET]: '{"ipv4":["subnet-a"]}', [SUBNETS]: JSON.stringify([{ interface: 'eth0', ipv4: ['subnet-a'] }]) },
     client: () => withSubnets,
     code: 'NOT_SUPPORTED',
-    message: [SUBNETS, 'SpiderSubnet auto-pools are not supported'],
+    message: ['has no controller'],
+  },
+  {
+    title: 'subnets not listing the NIC being set up',
+    annotations: { ...valid(), [SUBNETS]: JSON.stringify([{ interface: 'net1', ipv4: ['subnet-a'] }]) },
+    client: () => withSubnets,
+    code: 'INVALID_INPUT',
+    message: [SUBNETS, 'must list interface "eth0"'],
   },
   {
     title: 'subnet with ipv4 as a string',

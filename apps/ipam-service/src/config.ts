@@ -32,6 +32,8 @@ export const IpamServiceConfigSchema = z.object({
   SPIDERPOOL_AUTO_POOL_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** Full re-check of every application, auto-pool and subnet record (events do the rest). */
   SPIDERPOOL_SUBNET_RESYNC_PERIOD_MS: z.coerce.number().int().min(500).default(60_000),
+  /** Run the subnet controller in this process (off: replicas that only serve allocation). */
+  SPIDERPOOL_SUBNET_CONTROLLER_ENABLED: envBool(true),
   /** Lease that elects the one replica running the subnet controller (in SPIDERPOOL_NAMESPACE). */
   SPIDERPOOL_SUBNET_CONTROLLER_LEASE_NAME: z.string().min(1).default('spiderpool-subnet-controller'),
   /** Set on every allocated IP: the CNI plugin probes the address (ARP / IPv6 DAD) before ADD succeeds. */

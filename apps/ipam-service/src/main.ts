@@ -127,8 +127,8 @@ async function main(): Promise<void> {
     logger,
     lease: { namespace: config.SPIDERPOOL_NAMESPACE, name: config.SPIDERPOOL_SUBNET_CONTROLLER_LEASE_NAME },
     replica: config.SPIDERPOOL_POD_NAME,
-    enabled: settings.enableSpiderSubnet && settings.enableAutoPoolForApplication,
-    disabledReason: 'SPIDERPOOL_ENABLE_SPIDER_SUBNET or SPIDERPOOL_ENABLE_AUTO_POOL_FOR_APPLICATION is false',
+    enabled: settings.enableSpiderSubnet && settings.enableAutoPoolForApplication && config.SPIDERPOOL_SUBNET_CONTROLLER_ENABLED,
+    disabledReason: 'SPIDERPOOL_ENABLE_SPIDER_SUBNET, SPIDERPOOL_ENABLE_AUTO_POOL_FOR_APPLICATION or SPIDERPOOL_SUBNET_CONTROLLER_ENABLED is false',
     run: (signal) =>
       new SubnetControllerTerm({
         client,
