@@ -38,6 +38,10 @@ export interface StackEnv {
    * objects (SpiderCoordinator status, NAD rendering) stay off so they cannot race those tests.
    */
   sharedControlPlane?: boolean;
+  /** Extra environment per service (e.g. `{ 'node-agent': { SPIDERPOOL_HOST_NETNS: … } }`). */
+  env?: Partial<Record<string, Record<string, string>>>;
+  /** The admission port (default: a free one), for callers that register the webhooks first. */
+  webhookPort?: number;
 }
 
 const CLUSTER_WIDE_CONTROLLERS_OFF = { SPIDERPOOL_COORDINATOR_STATUS_ENABLED: 'false', SPIDERPOOL_MULTUS_CONTROLLER_ENABLED: 'false' };
@@ -46,7 +50,7 @@ const CLUSTER_WIDE_CONTROLLERS_OFF = { SPIDERPOOL_COORDINATOR_STATUS_ENABLED: 'f
 export async function startServices(env: StackEnv): Promise<StartedServices> {
   // webhook-service keeps its TLS Secret in its namespace (as deployed, where kustomize makes it).
   await ensureNamespace(await KubeClient.create(loadKubeConfig(env.kubeconfig)), SERVICES_NAMESPACE);
-  const ports = { grpc: await freePort(), webhook: await freePort() };
+  const ports = { grpc: await freePort(), webhook: env.webhookPort ?? (await freePort()) };
   const ops = { ipam: await freePort(), webhook: await freePort(), gc: await freePort(), agent: await freePort() };
   const ipamAddress = `127.0.0.1:${ports.grpc}`;
   const socket = join(env.stateDir, 'spidernet', 'spiderpool.sock');
@@ -67,7 +71,7 @@ export async function startServices(env: StackEnv): Promise<StartedServices> {
       command: process.execPath,
       args: [...(name === 'ipam-service' ? IPAM_SERVICE_NODE_FLAGS : []), entry(name)],
       logFile: join(env.stateDir, 'logs', `${name}.log`),
-      env: { ...process.env, ...common, ...extra },
+      env: { ...process.env, ...common, ...extra, ...env.env?.[name] },
       cwd: REPO_ROOT,
     }),
   }));
