@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { SpiderIPPool } from '@spiderpool/crds';
 import { encodeAllocatedIPs, decodeAllocatedIPs } from '@spiderpool/ipam-domain';
 import { Resources, type KubeObject } from '@spiderpool/k8s';
-import { freePort, ManagedProcess, REPO_ROOT, sleep, testbed } from '../testbed/index.ts';
+import { eventually, freePort, ManagedProcess, REPO_ROOT, testbed } from '../testbed/index.ts';
+
+export { eventually };
 import { sumSamples } from '../webhook/review-client.ts';
 import { addRequest, createPool, kube, poolRecords, type IpamClient, type PodObject } from '../ipam/ipam-harness.ts';
 import { startScopedProxy, type ScopedProxy } from './scoped-apiserver-proxy.ts';
@@ -134,21 +136,6 @@ export async function leaseHolder(lease: { namespace: string; name: string }): P
   return obj?.spec?.holderIdentity || undefined;
 }
 
-/** Polls `check` until it answers a value other than undefined; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-}
 
 /** Allocates the pod's eth0 through Allocate, as the CNI ADD would; answers the IP (no prefix). */
 export async function allocateIp(svc: IpamClient, pod: PodObject, node: string): Promise<string> {

@@ -2,6 +2,7 @@
 export { testbed, adminKubeConfig, uniqueName } from './context.ts';
 export { Testbed, STATE_ENV, type TestbedState } from './testbed.ts';
 export { ManagedProcess, sleep } from './managed-process.ts';
+export { eventually } from './eventually.ts';
 export { freePort } from './free-port.ts';
 export { issueServingCert } from './pki.ts';
 export { ensureBinaries, REPO_ROOT, type Binaries } from './binaries.ts';

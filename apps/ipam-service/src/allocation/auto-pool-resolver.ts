@@ -6,9 +6,9 @@
  * event that makes the pool usable, never polling — up to a deadline.
  */
 import type { SpiderIPPool } from '@spiderpool/crds';
-import { Labels } from '@spiderpool/crds';
+import { Annotations, Labels } from '@spiderpool/crds';
 import { SpiderpoolError } from '@spiderpool/errors';
-import { autoPoolLabels, decodeAllocatedIPs, isBuiltInController, type IpVersion, type NicPlan, type PodFacts } from '@spiderpool/ipam-domain';
+import { autoPoolLabels, decodeAllocatedIPs, desiredIpCount, isBuiltInController, parseIpNumber, type IpVersion, type NicPlan, type PodFacts } from '@spiderpool/ipam-domain';
 import type { PoolStore } from '../k8s/pool-store.ts';
 import { compiledOf } from './apply-batch.ts';
 
@@ -32,6 +32,7 @@ export class AutoPoolResolver {
   async resolve(plan: NicPlan, pod: PodFacts, signal?: AbortSignal): Promise<NicPlan> {
     if (!plan.subnets) return plan;
     requireController(pod);
+    requireThirdPartySize(pod);
     const [ipv4, ipv6] = await Promise.all(
       ([4, 6] as const).map(async (version) => {
         const subnet = version === 4 ? plan.subnets?.ipv4 : plan.subnets?.ipv6;
@@ -78,6 +79,15 @@ function requireController(pod: PodFacts): void {
   if (pod.owner.kind === 'Pod' && pod.owner.apiVersion === 'v1') {
     throw new SpiderpoolError('NOT_SUPPORTED', `pod ${pod.namespace}/${pod.name} has no controller: SpiderSubnet auto-pools belong to applications (Deployment, StatefulSet, Job, a third-party controller, …)`);
   }
+}
+
+/**
+ * A third-party application's pool is sized by its pods' annotation alone: without it the pool
+ * is never made, so refuse at once, naming the annotation, instead of waiting for it.
+ */
+function requireThirdPartySize(pod: PodFacts): void {
+  if (isBuiltInController(pod.owner.apiVersion)) return;
+  desiredIpCount({ ipNumber: parseIpNumber(pod.annotations[Annotations.IPPOOL_IP_NUMBER]), replicas: 0, defaultExtra: 0, thirdParty: true });
 }
 
 /**

@@ -133,6 +133,7 @@ function slimMetadata(obj: KubeObject): NonNullable<KubeObject['metadata']> {
     namespace: m.namespace,
     uid: m.uid,
     resourceVersion: m.resourceVersion,
+    creationTimestamp: m.creationTimestamp,
     labels: m.labels,
     annotations: m.annotations,
     ownerReferences: m.ownerReferences,

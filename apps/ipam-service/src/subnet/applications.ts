@@ -6,6 +6,7 @@
  * ReplicaSet of a Deployment and a Job of a CronJob take their owner's pools.
  */
 import type { V1Pod } from '@kubernetes/client-node';
+import { Annotations } from '@spiderpool/crds';
 import { isBuiltInController, subnetChoices, workloadReplicas, type ApplicationTemplate, type WorkloadShape } from '@spiderpool/ipam-domain';
 import { Reflector, Resources, type KubeClient, type KubeObject, type ResourceRef, type WatchEventType } from '@spiderpool/k8s';
 
@@ -143,22 +144,41 @@ function slimTemplate(template: PodTemplate | undefined): PodTemplate {
 
 /**
  * Applications of third-party controllers, seen through their pods: the pod's controller
- * reference names the application, the pod's annotations stand for its template. Their
- * replica count is unknown (the size annotation is then required).
+ * reference names the application, and a pod's annotations stand for its template. A pod event
+ * sizes the pool by that pod (`thirdPartyApplicationOf`), as the pod about to be allocated is the
+ * one that must fit; a resync takes the newest pod, and of pods created in the same second the
+ * one asking for most, so that it never shrinks a pool a newer template just grew. Their replica
+ * count is unknown (the size annotation is then required).
  */
 export function thirdPartyApplications(pods: readonly KubeObject[]): Array<{ key: string; template: ApplicationTemplate }> {
-  const out = new Map<string, { key: string; template: ApplicationTemplate }>();
-  for (const pod of pods as ReadonlyArray<KubeObject & Pick<V1Pod, 'metadata'>>) {
-    const owner = controllerOf(pod);
-    const annotations = pod.metadata?.annotations ?? {};
-    if (!owner || isBuiltInController(owner.apiVersion) || pod.metadata?.deletionTimestamp) continue;
-    if (subnetChoices(annotations, { enableIPv4: true, enableIPv6: true }) === undefined) continue;
-    const namespace = pod.metadata?.namespace ?? '';
-    const key = appKey(owner.kind, namespace, owner.name);
-    if (out.get(key)?.template.app.uid === owner.uid) continue;
-    out.set(key, { key, template: { app: { apiVersion: owner.apiVersion, kind: owner.kind, namespace, name: owner.name, uid: owner.uid }, annotations, replicas: undefined } });
+  const chosen = new Map<string, { rank: [number, number]; key: string; template: ApplicationTemplate }>();
+  for (const pod of pods) {
+    const found = thirdPartyApplicationOf(pod);
+    if (!found) continue;
+    const rank: [number, number] = [new Date(pod.metadata?.creationTimestamp ?? 0).getTime(), sizeOf(found.template.annotations)];
+    const seen = chosen.get(found.key);
+    if (seen && seen.template.app.uid === found.template.app.uid && (seen.rank[0] > rank[0] || (seen.rank[0] === rank[0] && seen.rank[1] >= rank[1]))) continue;
+    chosen.set(found.key, { rank, ...found });
   }
-  return [...out.values()];
+  return [...chosen.values()].map(({ key, template }) => ({ key, template }));
+}
+
+/** The third-party application a live pod with subnet annotations belongs to, with its template. */
+export function thirdPartyApplicationOf(pod: KubeObject): { key: string; template: ApplicationTemplate } | undefined {
+  const owner = controllerOf(pod);
+  const annotations = (pod as Pick<V1Pod, 'metadata'>).metadata?.annotations ?? {};
+  if (!owner || isBuiltInController(owner.apiVersion) || pod.metadata?.deletionTimestamp) return undefined;
+  if (subnetChoices(annotations, { enableIPv4: true, enableIPv6: true }) === undefined) return undefined;
+  const namespace = pod.metadata?.namespace ?? '';
+  return {
+    key: appKey(owner.kind, namespace, owner.name),
+    template: { app: { apiVersion: owner.apiVersion, kind: owner.kind, namespace, name: owner.name, uid: owner.uid }, annotations, replicas: undefined },
+  };
+}
+
+function sizeOf(annotations: Record<string, string>): number {
+  const n = Number((annotations[Annotations.IPPOOL_IP_NUMBER] ?? '').replace('+', ''));
+  return Number.isFinite(n) ? n : 0;
 }
 
 function controllerOf(pod: KubeObject): OwnerRef | undefined {

@@ -4,19 +4,20 @@
  * auto-pools at the size the application asks for, reclaims the pools of deleted applications
  * (unless they asked to keep them), and keeps each subnet's records equal to its pools.
  *
- * Work is keyed — `app:<Kind/ns/name>`, `subnet:<name>`, `resync` — and done one key at a time
+ * Work is keyed — `app:<Kind/ns/name>`, `pod:<ns/name>` (a new third-party pod),
+ * `subnet:<name>`, `resync` — and done one key at a time
  * by one worker, so that the controller's own writes never race each other; events only mark
  * keys. A full resync runs at the start of the term and every `resyncPeriodMs`.
  */
 import { Labels, type SpiderIPPool } from '@spiderpool/crds';
 import { isSpiderpoolError } from '@spiderpool/errors';
-import { autoPoolWants, type ApplicationTemplate, type IpSet, type IpVersion } from '@spiderpool/ipam-domain';
+import { autoPoolWants, isBuiltInController, type ApplicationTemplate, type IpSet, type IpVersion } from '@spiderpool/ipam-domain';
 import type { Logger } from '@spiderpool/observability';
 import { Reflector, Resources, type KubeClient, type KubeObject, type WatchEventType } from '@spiderpool/k8s';
 import type { ClusterView } from '../k8s/cluster-view.ts';
 import type { PoolStore } from '../k8s/pool-store.ts';
 import { ApplicationExistence } from './application-existence.ts';
-import { appKey, thirdPartyApplications, WorkloadCaches } from './applications.ts';
+import { appKey, thirdPartyApplicationOf, thirdPartyApplications, WorkloadCaches } from './applications.ts';
 import { AutoPoolReconciler, type EnsureResult } from './auto-pool-reconciler.ts';
 import { syncSubnetRecords } from './ledger-sync.ts';
 import { SubnetLedger, type SubnetObject } from './subnet-ledger.ts';
@@ -79,6 +80,7 @@ export class SubnetControllerTerm {
     try {
       if (key === RESYNC) await this.#resync(signal);
       else if (key.startsWith('app:')) await this.#application(key.slice(4));
+      else if (key.startsWith('pod:')) await this.#thirdPartyPod(key.slice(4));
       else if (key.startsWith('subnet:')) await syncSubnetRecords({ client: this.#d.client, pools: this.#d.pools, ledger: this.#ledger }, key.slice(7));
       this.#queue.succeeded(key);
     } catch (err) {
@@ -113,6 +115,15 @@ export class SubnetControllerTerm {
       for (const want of wants) this.#report(key, await this.#reconciler.ensure(want));
     }
     await this.#reclaim(key, template?.app.uid);
+  }
+
+  /** A new third-party pod: its application's pools, sized by this pod's annotations. */
+  async #thirdPartyPod(podKey: string): Promise<void> {
+    const [namespace = '', name = ''] = podKey.split('/');
+    const pod = this.#d.view.pods.get(name, namespace);
+    const found = pod ? thirdPartyApplicationOf(pod) : undefined;
+    if (!found) return;
+    for (const want of autoPoolWants(found.template, this.#d.settings)) this.#report(found.key, await this.#reconciler.ensure(want));
   }
 
   #report(key: string, result: EnsureResult): void {
@@ -161,11 +172,13 @@ export class SubnetControllerTerm {
     if (subnet) this.#queue.mark(`subnet:${subnet}`);
   }
 
+  /** Third-party pods: a new one sizes its application's pools; a gone one may end the application. */
   #onPod(type: WatchEventType, pod: KubeObject): void {
     const owner = pod.metadata?.ownerReferences?.find((o) => o.controller);
-    if (!owner || this.#workloads.isWatchedKind(owner.kind) || owner.kind === 'ReplicaSet' || owner.kind === 'Job') return;
-    const hasSubnet = Object.keys(pod.metadata?.annotations ?? {}).some((k) => k === 'ipam.spidernet.io/subnet' || k === 'ipam.spidernet.io/subnets');
-    if (hasSubnet && (type !== 'MODIFIED' || pod.metadata?.deletionTimestamp)) this.#queue.mark(`app:${appKey(owner.kind, pod.metadata?.namespace ?? '', owner.name)}`);
+    if (!owner || isBuiltInController(owner.apiVersion)) return;
+    const namespace = pod.metadata?.namespace ?? '';
+    if (type === 'ADDED' && !pod.metadata?.deletionTimestamp) this.#queue.mark(`pod:${namespace}/${pod.metadata?.name ?? ''}`);
+    else if (type === 'DELETED' || pod.metadata?.deletionTimestamp) this.#queue.mark(`app:${appKey(owner.kind, namespace, owner.name)}`);
   }
 
   /** Creation, deletion and spec changes (generation) count; status and label writes do not. */
