@@ -408,7 +408,7 @@ describe('guards', () => {
   let webhook: WebhookHarness | undefined;
   afterAll(async () => webhook?.stop(), 60_000);
 
-  it('pools of one subnet never share addresses, never take a reserved IP, and a hand edit of an auto-pool’s ips is refused', async () => {
+  it('pools of one subnet never share addresses, never take a reserved IP, the subnet adopts a manual pool, and a hand edit of an auto-pool’s ips is refused', async () => {
     const subnet = await newSubnet(6);
     const all = [...subnet.usable.values()]; // ::10, ::11, ...
     const at = (i: number): string => rangesOf(IpSet.fromIntervals(6, [[all[i]!, all[i]!]]))[0]!;
@@ -431,6 +431,13 @@ describe('guards', () => {
     expect(new Set(held).size).toBe(3);
     await waitSubnetConsistent(subnet);
     expect((await getPool(manual))?.spec.ips).toEqual([`${at(3)}-${at(4)}`]);
+    // The subnet adopted the hand-made pool of its CIDR: owner label and reference, and a record.
+    const adopted = await eventually(`manual pool ${manual} adopted by ${subnet.name}`, async () => {
+      const p = await getPool(manual);
+      return p?.metadata?.labels?.[Labels.OWNER_SPIDER_SUBNET] === subnet.name ? p : undefined;
+    });
+    expect(adopted.metadata?.ownerReferences).toContainEqual(expect.objectContaining({ kind: 'SpiderSubnet', name: subnet.name, controller: true }));
+    expect((await subnetRecords(subnet.name)).records.get(manual)).toEqual({ ips: [`${at(3)}-${at(4)}`] });
 
     // Growing skips what the reserved IPs, the manual pool and the other application hold.
     await scale(b, 3);
