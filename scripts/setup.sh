@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 log() { printf '[setup] %s\n' "$*" >&2; }
 
 export PATH="$PATH:/usr/local/go/bin"
-DEB_PACKAGES=(redis-server openssl iproute2 containernetworking-plugins ca-certificates iputils-arping iputils-ping ndisc6 util-linux)
+DEB_PACKAGES=(redis-server openssl iproute2 containernetworking-plugins ca-certificates iputils-arping iputils-ping ndisc6 util-linux prometheus)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
