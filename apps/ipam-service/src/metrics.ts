@@ -41,6 +41,8 @@ export function createIpamMetrics(registry: Registry) {
     autoPoolsReclaimed: counter('spiderpool_subnet_auto_pools_reclaimed_total', 'Auto-pools deleted because their application was deleted.'),
     autoPoolFailures: counter('spiderpool_subnet_controller_failures_total', 'Work items of the SpiderSubnet controller that failed and were retried.'),
   };
+  // Zero series for every outcome from the start: rate and ratio queries need no fallback.
+  for (const outcome of ['created', 'resized', 'adopted', 'unchanged', 'skipped']) m.autoPoolReconciles.inc({ outcome }, 0);
   return {
     ...m,
     allocationFailed(code: ErrorCode): void {

@@ -40,6 +40,8 @@ export class AdmissionDispatcher {
     for (const kind of options.kinds) {
       if (this.#registry.has(kind.kind)) throw new SpiderpoolError('INVALID_INPUT', `admission for kind ${kind.kind} is registered twice`, { field: 'kinds' });
       this.#registry.set(kind.kind, kind);
+      // A zero series per kind from the start: error-ratio queries and alerts need no fallback.
+      options.metrics.errors.inc({ kind: kind.kind }, 0);
     }
   }
 

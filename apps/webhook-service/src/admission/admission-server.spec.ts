@@ -182,10 +182,13 @@ describe('POST /mutate', () => {
     });
     const wrong = await post(s, '/mutate', reviewOf('SpiderReservedIP'));
     expect(wrong.body.response).toMatchObject({ allowed: false, status: { code: 500, message: expect.stringContaining('returned no object') } });
-    expect(await metric(registry, 'spiderpool_webhook_admission_errors_total')).toEqual([
+    // Every registered kind has a series from the start (zero until its logic fails).
+    const errors = await metric(registry, 'spiderpool_webhook_admission_errors_total');
+    expect(errors.filter((e) => e.value > 0)).toEqual([
       { labels: { kind: 'SpiderSubnet' }, value: 1 },
       { labels: { kind: 'SpiderReservedIP' }, value: 1 },
     ]);
+    expect(errors.map((e) => e.labels['kind']).sort()).toEqual([poolAdmission, failing, slow, broken, gated].map((k) => k.kind).sort());
   });
 });
 
