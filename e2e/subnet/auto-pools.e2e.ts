@@ -218,6 +218,24 @@ describe('auto-pools of applications with replicas', () => {
   it('StatefulSet (+1)', async () => {
     await scalingScenario({ kind: 'StatefulSet', replicas: 2, plus: 1, up: 4, down: 1 });
   }, 300_000);
+
+  it('StatefulSet with a full pool (ip-number = replicas): a re-created replica keeps its address at once', async () => {
+    const subnet = await newSubnet(6);
+    const app = await createApp({ kind: 'StatefulSet', namespace: ns, node: kwokNode, replicas: 2, annotations: subnetAnnotations({ subnet: v6(subnet), ipNumber: '2' }) });
+    const pool = await waitPoolSize({ app, version: 6 }, 2);
+    const pods = await podsOf(ns, app.selector, 2);
+    const held = await allocateAll(pods, pool);
+    const [first] = pods;
+    await deletePodNow(first!);
+    const again = await eventually(`replica ${first!.metadata.name} re-created`, async () =>
+      (await podsOf(ns, app.selector, 2)).find((p) => p.metadata.name === first!.metadata.name && p.metadata.uid !== first!.metadata.uid));
+    const started = Date.now();
+    const [ip] = await allocate(svc, again, kwokNode);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(ip?.address).toBe(held.get(first!.metadata.uid));
+    await waitSubnetConsistent(subnet);
+    await expectReclaimed(app, [{ pool: (await getPool(pool.metadata.name))!, subnet }], [{ pods: [again, pods[1]!] }]);
+  }, 300_000);
 });
 
 describe('auto-pools of DaemonSets, Jobs and CronJobs', () => {

@@ -92,7 +92,8 @@ function requireThirdPartySize(pod: PodFacts): void {
 
 /**
  * The application's pool for the NIC and family, usable when it is not being deleted and has a
- * free address or already records this pod (a repeated ADD).
+ * free address or already records this pod: a repeated ADD (same UID), or the successor of a
+ * fixed-IP pod (same name; its record is taken over, so a full pool is no reason to wait).
  */
 function lookup(pools: readonly SpiderIPPool[], want: Want): Lookup {
   const labels = autoPoolLabels({ app: { ...want.pod.owner, namespace: want.pod.namespace }, nic: want.nic, version: want.version, subnet: want.subnet, reclaim: true });
@@ -106,11 +107,11 @@ function lookup(pools: readonly SpiderIPPool[], want: Want): Lookup {
     throw new SpiderpoolError('INVALID_INPUT', `the application's ${what.replace(` from SpiderSubnet ${want.subnet}`, '')} already comes from SpiderSubnet ${other}: an application cannot change its subnet`, { field: 'annotation ipam.spidernet.io/subnet(s)', rule: 'must keep the subnet the application\'s auto-pool was created from' });
   }
   if (pool.metadata?.deletionTimestamp) return { waiting: `the ${what} is being deleted` };
-  if (hasRoom(pool, want.pod.uid)) return { pool };
+  if (hasRoom(pool, want.pod)) return { pool };
   return { waiting: `the ${what} (${pool.metadata?.name}) has no free address yet` };
 }
 
-function hasRoom(pool: SpiderIPPool, podUid: string): boolean {
+function hasRoom(pool: SpiderIPPool, pod: PodFacts): boolean {
   let total: number;
   try {
     total = compiledOf(pool).total;
@@ -119,5 +120,6 @@ function hasRoom(pool: SpiderIPPool, podUid: string): boolean {
   }
   if ((pool.status?.allocatedIPCount ?? 0) < total) return true;
   const records = decodeAllocatedIPs(pool.status?.allocatedIPs, pool.metadata?.name ?? '');
-  return [...records.values()].some((r) => r.podUid === podUid);
+  const name = `${pod.namespace}/${pod.name}`;
+  return [...records.values()].some((r) => r.podUid === pod.uid || r.pod === name);
 }
