@@ -140,7 +140,13 @@ export class AutoPoolReconciler {
     const sameIps = rangesOf(pool.spec.ips ?? [], ips.version).equals(ips);
     if (sameIps && sameMap(pool.metadata.labels, labels) && sameMap(pool.metadata.annotations, annotations)) return 'unchanged';
     const body: PoolObject = { ...pool, metadata: { ...pool.metadata, labels, annotations }, spec: { ...pool.spec, ips: ips.toRanges(), podAffinity: autoPoolAffinity(want.target.app) } };
-    this.#d.pools.observe(await this.#d.client.update<PoolObject>(Resources.ipPools, body));
+    try {
+      this.#d.pools.observe(await this.#d.client.update<PoolObject>(Resources.ipPools, body));
+    } catch (err) {
+      // An allocation changed the pool since the cache saw it: re-plan on what it holds now.
+      if (isSpiderpoolError(err, 'CONFLICT')) await this.#d.pools.fetch(name);
+      throw err;
+    }
     return adopted ? 'adopted' : sameIps ? 'unchanged' : 'resized';
   }
 
