@@ -1,12 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // The `coordinator` netconf (upstream field names). Every tuning field is optional: what the
 // netconf leaves out is taken from the SpiderCoordinator (see coordinator-config.ts).
-import { isValidInterfaceName, tryParseCidr, tryParseIp } from '@spiderpool/ipam-domain';
+// The rules themselves live in ipam-domain, shared with admission; only the wording is here.
+import {
+  cidrOrIpAsCidr,
+  coordinatorModeOf,
+  isValidInterfaceName,
+  macPrefixProblem,
+  policyRouteProblem,
+  routeTableProblem,
+  tryParseIp,
+  type CoordinatorModeName,
+} from '@spiderpool/ipam-domain';
 import { checkedVersion, decodeNetconf, invalidConf } from '../cni/netconf-common.ts';
 
 export { invalidConf };
 
-export type CoordinatorMode = 'auto' | 'underlay' | 'overlay' | 'disable';
+export type CoordinatorMode = CoordinatorModeName;
 
 export interface PolicyRoute {
   dst: string;
@@ -43,12 +53,10 @@ export interface CoordinatorNetconf extends CoordinatorTuning {
 type Obj = Record<string, unknown>;
 
 
-const MODES: Readonly<Record<string, CoordinatorMode>> = { auto: 'auto', underlay: 'underlay', overlay: 'overlay', disable: 'disable', disabled: 'disable' };
-
 /** Accepts upstream's CRD spelling `disabled` as well as the plugin's `disable`. */
 export function parseMode(value: unknown, field: string): CoordinatorMode | undefined {
   if (value === undefined || value === '') return undefined;
-  const mode = typeof value === 'string' ? MODES[value] : undefined;
+  const mode = coordinatorModeOf(value);
   if (!mode) throw invalidConf(field, 'must be one of auto, underlay, overlay, disable');
   return mode;
 }
@@ -79,11 +87,9 @@ export function cidrList(value: unknown, field: string): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw invalidConf(field, 'must be a list of CIDRs');
   return value.map((item: unknown, i) => {
-    const text = typeof item === 'string' ? item : '';
-    const ip = text.includes('/') ? undefined : tryParseIp(text);
-    if (ip) return `${text}/${ip.version === 4 ? 32 : 128}`;
-    if (!tryParseCidr(text)) throw invalidConf(`${field}[${i}]`, 'must be a CIDR such as 192.0.2.0/24 or an IP address');
-    return text;
+    const cidr = cidrOrIpAsCidr(item);
+    if (!cidr) throw invalidConf(`${field}[${i}]`, 'must be a CIDR such as 192.0.2.0/24 or an IP address');
+    return cidr;
   });
 }
 
@@ -92,22 +98,21 @@ export function policyRouteList(value: unknown, field: string): PolicyRoute[] | 
   if (!Array.isArray(value)) throw invalidConf(field, 'must be a list of {dst, gw}');
   return value.map((item: unknown, i) => {
     const r = (typeof item === 'object' && item !== null ? item : {}) as Obj;
-    const [dst] = cidrList([r['dst']], `${field}[${i}].dst`) ?? [];
-    const gw = typeof r['gw'] === 'string' ? tryParseIp(r['gw']) : undefined;
-    if (!gw) throw invalidConf(`${field}[${i}].gw`, 'must be an IP address');
-    if ((dst ?? '').includes(':') !== (gw.version === 6)) throw invalidConf(`${field}[${i}]`, 'dst and gw must be of the same IP family');
-    return { dst: dst ?? '', gw: r['gw'] as string };
+    const problem = policyRouteProblem(r['dst'], r['gw']);
+    if (problem === 'dst') throw invalidConf(`${field}[${i}].dst`, 'must be a CIDR such as 192.0.2.0/24 or an IP address');
+    if (problem === 'gw') throw invalidConf(`${field}[${i}].gw`, 'must be an IP address');
+    if (problem === 'family') throw invalidConf(`${field}[${i}]`, 'dst and gw must be of the same IP family');
+    return { dst: cidrOrIpAsCidr(r['dst']) ?? '', gw: r['gw'] as string };
   });
 }
-
-const MAC_PREFIX = /^[0-9a-fA-F]{2}:[0-9a-fA-F]{2}$/;
 
 /** Two bytes `xx:yy`; the first must be unicast (lowest bit 0) or every pod MAC is multicast. */
 export function macPrefix(value: unknown, field: string): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !MAC_PREFIX.test(value)) throw invalidConf(field, 'must be two hex bytes such as 0a:1b');
-  if (parseInt(value.slice(0, 2), 16) & 1) throw invalidConf(field, 'must start with a unicast byte (lowest bit 0)');
-  return value.toLowerCase();
+  const problem = macPrefixProblem(value);
+  if (problem === 'format') throw invalidConf(field, 'must be two hex bytes such as 0a:1b');
+  if (problem === 'multicast') throw invalidConf(field, 'must start with a unicast byte (lowest bit 0)');
+  return (value as string).toLowerCase();
 }
 
 function vethLinkAddress(value: unknown): string | undefined {
@@ -119,9 +124,12 @@ function vethLinkAddress(value: unknown): string | undefined {
 
 /** A routing table number other than the kernel's own (253 default, 254 main, 255 local). */
 function hostRuleTable(conf: Obj): number | undefined {
-  const table = optInt(conf, 'hostRuleTable', 1, 0xffffffff);
-  if (table !== undefined && table >= 253 && table <= 255) throw invalidConf('hostRuleTable', 'must not be 253, 254 or 255 (the kernel\'s default, main and local tables)');
-  return table;
+  const table = conf['hostRuleTable'];
+  if (table === undefined) return undefined;
+  const problem = routeTableProblem(table);
+  if (problem === 'range') throw invalidConf('hostRuleTable', 'must be an integer from 1 to 4294967295');
+  if (problem === 'reserved') throw invalidConf('hostRuleTable', 'must not be 253, 254 or 255 (the kernel\'s default, main and local tables)');
+  return table as number;
 }
 
 function tuning(conf: Obj): CoordinatorTuning {
