@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Resources, type KubeObject } from '@spiderpool/k8s';
-import { createPodNetns, testbed, uniqueName } from '../testbed/index.ts';
+import { createPodNetns, eventually, testbed, uniqueName } from '../testbed/index.ts';
 import { createPod, createPool, deletePod, kube, poolRecords, type PodObject } from '../ipam/ipam-harness.ts';
 import { runPlugin, startCniBed, type CniBed, type PluginRun } from './cni-harness.ts';
 
@@ -159,7 +159,9 @@ describe('coordinator: underlay pod with two NICs', () => {
       expect({ status: ping.status, out: ping.stdout + ping.stderr }).toMatchObject({ status: 0 });
 
       // A second coordinator ADD over the same state succeeds, passes the result through and
-      // changes nothing; CHECK agrees.
+      // changes nothing; CHECK agrees. The link-local address the kernel derives from net1's new
+      // MAC gets its local route only once its DAD is over: compare after that, not during it.
+      await eventually('IPv6 DAD to finish in the pod namespace', async () => (sandbox.ip('-6', 'addr', 'show', 'tentative').trim() === '' ? true : undefined), 10_000, 100);
       const before = [sandbox.ip('rule', 'show'), sandbox.ip('route', 'show', 'table', 'all'), sandbox.ip('-br', 'link')];
       const again = runPluginIn('coordinator', 'ADD', 'net1', sandbox.path, pod, { ...coordinatorConf(), prevResult: JSON.parse(net1.coordinator.stdout) as object });
       expect(ok(again)).toEqual({ status: 0, stderr: '', error: '' });

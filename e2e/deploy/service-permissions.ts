@@ -102,8 +102,6 @@ export const NEEDS: Record<Service, readonly Need[]> = {
     { verbs: LIST_WATCH, group: '', resource: 'nodes', scope: 'cluster', source: `${GC}/gc-component.ts`, evidence: 'new Reflector<V1Node & KubeObject>(client, Resources.nodes' },
     { verbs: LIST_WATCH, group: SPIDER, resource: 'spiderendpoints', scope: 'cluster', source: `${GC}/gc-component.ts`, evidence: 'new Reflector<SpiderEndpoint & KubeObject>(client, Resources.endpoints' },
     { verbs: ['get'], group: SPIDER, resource: 'spiderendpoints', scope: 'cluster', source: `${GC}/k8s/kube-cluster-reader.ts`, evidence: 'find<SpiderEndpoint & KubeObject>(Resources.endpoints, name, namespace)' },
-    { verbs: ['patch'], group: SPIDER, resource: 'spiderendpoints', scope: 'cluster', source: `${GC}/k8s/endpoint-remover.ts`, evidence: 'this.#client.jsonPatch(Resources.endpoints' },
-    { verbs: ['delete'], group: SPIDER, resource: 'spiderendpoints', scope: 'cluster', source: `${GC}/k8s/endpoint-remover.ts`, evidence: 'this.#client.delete(Resources.endpoints' },
     { verbs: ['list'], group: SPIDER, resource: 'spiderippools', scope: 'cluster', source: `${GC}/k8s/kube-cluster-reader.ts`, evidence: 'list<SpiderIPPool & KubeObject>(Resources.ipPools)' },
     { verbs: ['get'], group: 'apps', resource: 'statefulsets', scope: 'cluster', source: `${GC}/k8s/kube-cluster-reader.ts`, evidence: 'StatefulSet: Resources.statefulSets' },
     { verbs: ['get'], group: 'kubevirt.io', resource: 'virtualmachines', scope: 'cluster', source: `${GC}/k8s/kube-cluster-reader.ts`, evidence: 'VirtualMachine: Resources.virtualMachines' },
@@ -196,7 +194,8 @@ export const DENIED: Record<Service, readonly Access[]> = {
     // It releases through ipam-service, the single writer of pool state.
     { verbs: ['create', 'update', 'patch', 'delete', 'watch', 'get'], group: SPIDER, resource: 'spiderippools', scope: 'cluster' },
     { verbs: ['update', 'patch'], group: SPIDER, resource: 'spiderippools', subresource: 'status', scope: 'cluster' },
-    { verbs: ['create', 'update'], group: SPIDER, resource: 'spiderendpoints', scope: 'cluster' },
+    // Endpoints too: ipam-service removes them (Release with remove_endpoint).
+    { verbs: ['create', 'update', 'patch', 'delete'], group: SPIDER, resource: 'spiderendpoints', scope: 'cluster' },
     { verbs: ['update', 'patch', 'delete'], group: SPIDER, resource: 'spidersubnets', scope: 'cluster' },
     { verbs: ['get'], group: '', resource: 'secrets', scope: 'own', name: 'spiderpool-webhook-tls' },
     { verbs: ['update'], group: 'coordination.k8s.io', resource: 'leases', scope: 'own', name: 'spiderpool-subnet-controller' },

@@ -83,6 +83,33 @@ describe('Release', () => {
     const { records } = await poolRecords(pool);
     expect([...records.entries()]).toEqual([[otherIp, expect.objectContaining({ podUid: other.metadata.uid })]]);
   });
+
+  it('GC with remove_endpoint deletes the endpoint only while it names the UID and backs no record of it', async () => {
+    const { pod, eth0, net1 } = await twoNicPod();
+    await deletePod(ns, pod.metadata.name);
+    const gcPod = delRequest(pod, node).pod;
+    const record = (pool: string, ip: string) => ({ pool, ip, pod: gcPod });
+    // eth0's record goes; net1 still records an address for the UID, so the endpoint stays.
+    const first = await svc.release({ pod: gcPod, reason: ReleaseReason.GC, expected: [record(eth0, '192.0.2.120')], removeEndpoint: true });
+    expect(ips(first.released)).toEqual([{ pool: eth0, ip: '192.0.2.120' }]);
+    expect(first.endpointRemoved).toBe(false);
+    // A caller with the wrong UID never removes it.
+    const wrongUid = await svc.release({ pod: { ...gcPod, uid: 'uid-of-an-earlier-pod' }, reason: ReleaseReason.GC, expected: [], removeEndpoint: true });
+    expect(wrongUid.endpointRemoved).toBe(false);
+    expect(await endpointOf(ns, pod.metadata.name)).toBeDefined();
+    const second = await svc.release({ pod: gcPod, reason: ReleaseReason.GC, expected: [record(net1, '198.51.100.120')], removeEndpoint: true });
+    expect(second.endpointRemoved).toBe(true);
+    expect(await endpointOf(ns, pod.metadata.name)).toBeUndefined();
+    // Asked again with nothing left: nothing to remove, no error.
+    const again = await svc.release({ pod: gcPod, reason: ReleaseReason.GC, expected: [], removeEndpoint: true });
+    expect(again).toMatchObject({ released: [], endpointRemoved: false });
+  });
+
+  it('refuses remove_endpoint outside a GC release, naming the field', async () => {
+    const { pod } = await twoNicPod();
+    await expect(svc.release({ ...delRequest(pod, node), removeEndpoint: true })).rejects.toThrow(/remove_endpoint.*only for GC/);
+    expect(await endpointOf(ns, pod.metadata.name)).toBeDefined();
+  });
 });
 
 describe('GarbageCollect', () => {

@@ -13,7 +13,6 @@ import { DueQueue } from './due-queue.ts';
 import { FactGatherer } from './fact-gatherer.ts';
 import { runGcLoops } from './gc-loops.ts';
 import { KubeClusterReader } from './k8s/kube-cluster-reader.ts';
-import { KubeEndpointRemover } from './k8s/endpoint-remover.ts';
 import { slimNode, slimPod } from './k8s/slim-objects.ts';
 import type { GcMetrics } from './metrics.ts';
 import { OrphanLedger } from './orphan-ledger.ts';
@@ -69,13 +68,12 @@ export async function runGcTerm(o: GcComponentOptions & { signal: AbortSignal })
     endpoints: new Reflector<SpiderEndpoint & KubeObject>(client, Resources.endpoints, { onError }),
   };
   const cluster = new KubeClusterReader(client, caches);
-  const endpoints = new KubeEndpointRemover(client);
   const gatherer = new FactGatherer({ cluster, features: { statefulSet: config.SPIDERPOOL_ENABLE_STATEFULSET, kubevirt: config.SPIDERPOOL_ENABLE_KUBEVIRT_STATIC_IP } });
   const orphans = new OrphanLedger();
-  const reclaimer = new Reclaimer({ gatherer, releaser: o.releaser, endpoints, orphans, settings, clock, metrics, logger });
+  const reclaimer = new Reclaimer({ gatherer, releaser: o.releaser, orphans, settings, clock, metrics, logger });
   const queue = new DueQueue(config.SPIDERPOOL_GC_MAX_PODENTRY_DB_CAP);
   const tracer = new Tracer({ cluster, gatherer, reclaimer, queue, settings, clock, metrics, logger, gapMs: config.SPIDERPOOL_GC_TRACE_POD_GAP_DURATION * 1000, maxRetries: config.SPIDERPOOL_GC_PODENTRY_MAX_RETRIES, workers });
-  const scanner = new Scanner({ cluster, gatherer, reclaimer, tracer, endpoints, orphans, settings, clock, metrics, logger, workers, cleanEndpoints: config.SPIDERPOOL_GC_CLEAN_OUTDATED_ENDPOINT_ENABLED });
+  const scanner = new Scanner({ cluster, gatherer, reclaimer, tracer, releaser: o.releaser, orphans, settings, clock, metrics, logger, workers, cleanEndpoints: config.SPIDERPOOL_GC_CLEAN_OUTDATED_ENDPOINT_ENABLED });
   logger.info('gc leading: starting watch caches');
   try {
     // Nodes and endpoints before pods: pod events judged against an empty node cache would

@@ -10,7 +10,7 @@ import { createLogger, Registry } from '@spiderpool/observability';
 import { FactGatherer } from './fact-gatherer.ts';
 import { createGcMetrics, type GcMetrics } from './metrics.ts';
 import { OrphanLedger } from './orphan-ledger.ts';
-import type { ClusterReader, EndpointRemover, IpamReleaser, PoolRecords, ReleaseRequest, ReleaseResult, WorkloadKind } from './ports.ts';
+import type { ClusterReader, IpamReleaser, PoolRecords, ReleaseRequest, ReleaseResult, WorkloadKind } from './ports.ts';
 import { Reclaimer } from './reclaimer.ts';
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
@@ -71,7 +71,8 @@ export class FakeCluster implements ClusterReader {
   }
 }
 
-export class FakeIpam implements IpamReleaser, EndpointRemover {
+/** ipam-service's GC release: UID-guarded record removal, then the endpoint if it backs nothing. */
+export class FakeIpam implements IpamReleaser {
   readonly requests: ReleaseRequest[] = [];
   readonly removed: string[] = [];
   failuresLeft = 0;
@@ -94,14 +95,18 @@ export class FakeIpam implements IpamReleaser, EndpointRemover {
       records.delete(ip);
       return true;
     });
-    return { released, kept: false, keptReason: '' };
+    const endpointRemoved = request.removeEndpoint === true && this.#removeIfUnbacked(request.pod.namespace, request.pod.name, request.pod.uid);
+    return { released, kept: false, keptReason: '', endpointRemoved };
   }
 
-  async remove(namespace: string, name: string, podUid: string): Promise<void> {
+  #removeIfUnbacked(namespace: string, name: string, podUid: string): boolean {
     const k = key(namespace, name);
-    if (this.#cluster.liveEndpoints.get(k)?.status?.current.uid !== podUid) return;
+    if (this.#cluster.liveEndpoints.get(k)?.status?.current.uid !== podUid) return false;
+    const backed = [...this.#cluster.poolRecords.values()].some((records) => [...records.values()].some((r) => r.podUid === podUid));
+    if (backed) return false;
     this.#cluster.liveEndpoints.delete(k);
     this.removed.push(k);
+    return true;
   }
 }
 
@@ -129,7 +134,7 @@ export function harness(settings: GcSettings = testSettings()): Harness {
   const logger = createLogger({ service: 'gc-service-test', level: 'silent' });
   const gatherer = new FactGatherer({ cluster, features: { statefulSet: true, kubevirt: true } });
   const orphans = new OrphanLedger();
-  const reclaimer = new Reclaimer({ gatherer, releaser: ipam, endpoints: ipam, orphans, settings, clock, metrics, logger });
+  const reclaimer = new Reclaimer({ gatherer, releaser: ipam, orphans, settings, clock, metrics, logger });
   return { cluster, ipam, clock, registry, metrics, gatherer, orphans, reclaimer, settings, logger };
 }
 

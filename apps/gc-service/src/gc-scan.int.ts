@@ -22,7 +22,6 @@ import { IpamService } from '@spiderpool/proto';
 import { DueQueue } from './due-queue.ts';
 import { FactGatherer } from './fact-gatherer.ts';
 import { grpcIpamReleaser } from './ipam-releaser.ts';
-import { KubeEndpointRemover } from './k8s/endpoint-remover.ts';
 import { KubeClusterReader } from './k8s/kube-cluster-reader.ts';
 import { createGcMetrics } from './metrics.ts';
 import { OrphanLedger } from './orphan-ledger.ts';
@@ -158,11 +157,11 @@ function gcParts(): { scanner: Scanner; tracer: Tracer } {
   const settings = { ...GC_DEFAULTS, orphanRecordGraceMs: 0 };
   const gatherer = new FactGatherer({ cluster, features: { statefulSet: true, kubevirt: true } });
   const orphans = new OrphanLedger();
-  const endpoints = new KubeEndpointRemover(client);
   const context = { gatherer, orphans, settings, clock: systemClock, metrics, logger };
-  const reclaimer = new Reclaimer({ ...context, releaser: grpcIpamReleaser(ipamClient), endpoints });
+  const releaser = grpcIpamReleaser(ipamClient);
+  const reclaimer = new Reclaimer({ ...context, releaser });
   const tracer = new Tracer({ ...context, cluster, reclaimer, queue: new DueQueue(100), gapMs: 1_000, maxRetries: 3, workers: 3 });
-  return { scanner: new Scanner({ ...context, cluster, reclaimer, tracer, endpoints, workers: 3, cleanEndpoints: true }), tracer };
+  return { scanner: new Scanner({ ...context, cluster, reclaimer, tracer, releaser, workers: 3, cleanEndpoints: true }), tracer };
 }
 
 describe('gc-service scan (real kube-apiserver, real ipam-service)', () => {

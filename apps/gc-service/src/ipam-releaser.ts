@@ -15,8 +15,9 @@ export function grpcIpamReleaser(client: IpamClient): IpamReleaser {
         reason: ReleaseReason.GC,
         allInterfaces: true,
         expected: request.expected.map((r) => ({ pool: r.pool, ip: r.ip, pod: request.pod })),
+        removeEndpoint: request.removeEndpoint ?? false,
       });
-      return { released: response.released.map((r) => ({ pool: r.pool, ip: r.ip })), kept: response.kept, keptReason: response.keptReason };
+      return { released: response.released.map((r) => ({ pool: r.pool, ip: r.ip })), kept: response.kept, keptReason: response.keptReason, endpointRemoved: response.endpointRemoved };
     },
   };
 }

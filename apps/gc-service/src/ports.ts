@@ -42,20 +42,22 @@ export interface ReleaseRequest {
   pod: PodRef;
   /** Exactly these records; ipam-service frees each only if the pool still records it for pod.uid. */
   expected: Array<{ pool: string; ip: string }>;
+  /**
+   * Then delete the pod's SpiderEndpoint, which ipam-service does only while it names pod.uid
+   * and no pool records any of its addresses for pod.uid (with no expected records: an endpoint
+   * that backs nothing).
+   */
+  removeEndpoint?: boolean;
 }
 
 export interface ReleaseResult {
   released: Array<{ pool: string; ip: string }>;
   kept: boolean;
   keptReason: string;
+  endpointRemoved: boolean;
 }
 
 /** ipam-service's Release RPC with reason GC: the only way GC changes pool state. */
 export interface IpamReleaser {
   release(request: ReleaseRequest): Promise<ReleaseResult>;
-}
-
-/** Deletes a SpiderEndpoint, but only while it still describes `podUid`. */
-export interface EndpointRemover {
-  remove(namespace: string, name: string, podUid: string): Promise<void>;
 }

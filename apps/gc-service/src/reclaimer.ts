@@ -2,17 +2,17 @@
 // The one place GC frees addresses. Whatever found a candidate (scan or trace) decided on
 // cached reads; here the decision is taken again on live reads, and only the records that
 // still qualify go to ipam-service, which frees each only if the pool still records it for the
-// same pod UID. The endpoint follows only when every record of the pod went.
+// same pod UID. The endpoint follows only when every record of the pod went — removed by
+// ipam-service too (it writes both halves of an allocation), after checking it backs nothing.
 import { decideRecord, type GcDecision, type RecordFacts } from '@spiderpool/ipam-domain';
 import type { Candidate } from './candidates.ts';
 import { splitPodKey } from './fact-gatherer.ts';
 import type { GcContext } from './gc-context.ts';
 import { OrphanLedger } from './orphan-ledger.ts';
-import type { EndpointRemover, IpamReleaser } from './ports.ts';
+import type { IpamReleaser } from './ports.ts';
 
 export interface ReclaimerDeps extends GcContext {
   releaser: IpamReleaser;
-  endpoints: EndpointRemover;
 }
 
 export type ReclaimOutcome =
@@ -40,14 +40,11 @@ export class Reclaimer {
     const [namespace, name] = splitPodKey(first.facts.record.pod) ?? ['', ''];
     const uid = first.facts.record.podUid;
     const expected = toRelease.map((d) => ({ pool: d.facts.pool, ip: d.facts.ip }));
-    const result = await this.#d.releaser.release({ pod: { namespace, name, uid }, expected });
+    const removeEndpoint = toRelease.length === decided.length && toRelease.every((d) => d.decision.action === 'release' && d.decision.deleteEndpoint);
+    const result = await this.#d.releaser.release({ pod: { namespace, name, uid }, expected, removeEndpoint });
     for (const d of toRelease) if (result.released.some((r) => r.pool === d.facts.pool && r.ip === d.facts.ip)) this.#d.metrics.reclaimed.inc({ reason: d.decision.reason });
     this.#d.logger.info({ pod: `${namespace}/${name}`, podUid: uid, released: result.released, reasons: [...new Set(toRelease.map((d) => d.decision.reason))] }, 'gc released addresses');
-    const everyRecordWent = toRelease.length === decided.length && result.released.length === expected.length;
-    if (everyRecordWent && toRelease.every((d) => d.decision.action === 'release' && d.decision.deleteEndpoint)) {
-      await this.#d.endpoints.remove(namespace, name, uid);
-      this.#d.metrics.endpointsDeleted.inc();
-    }
+    if (result.endpointRemoved) this.#d.metrics.endpointsDeleted.inc();
     return { kind: 'released', released: result.released.length };
   }
 

@@ -11,7 +11,7 @@ function setup(settings = testSettings(), cleanEndpoints = true): Harness & { sc
   h.cluster.nodes.set('node-1', readyNode('node-1'));
   const queue = new DueQueue(100);
   const tracer = new Tracer({ ...h, cluster: h.cluster, queue, gapMs: 5_000, maxRetries: 5, workers: 3 });
-  const scanner = new Scanner({ ...h, tracer, endpoints: h.ipam, workers: 3, cleanEndpoints });
+  const scanner = new Scanner({ ...h, tracer, releaser: h.ipam, workers: 3, cleanEndpoints });
   return { ...h, scanner, queue };
 }
 
@@ -26,7 +26,7 @@ describe('Scanner', () => {
     expect(summary.released).toBe(1);
     expect(ips(h)).toEqual([]);
     expect(h.ipam.removed).toEqual(['ns-a/web']);
-    expect(h.ipam.requests[0]).toEqual({ pod: { namespace: 'ns-a', name: 'web', uid: 'uid-a' }, expected: [{ pool: 'pool-v4', ip: '192.0.2.10' }] });
+    expect(h.ipam.requests[0]).toEqual({ pod: { namespace: 'ns-a', name: 'web', uid: 'uid-a' }, expected: [{ pool: 'pool-v4', ip: '192.0.2.10' }], removeEndpoint: true });
   });
 
   it('never touches a same-name pod in another namespace', async () => {

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Scan-all: every record of every pool and every SpiderEndpoint, judged on cached reads.
 // Releasable pods go to the reclaimer (which re-checks live), pods still in a grace period go
-// to the tracer, and endpoints no pool record backs any more are deleted after a live re-check.
+// to the tracer, and endpoints no pool record backs any more are deleted (by ipam-service) after
+// a live re-check.
 import { decideEndpoint, decideRecord, type GcDecision, type RecordFacts } from '@spiderpool/ipam-domain';
 import type { SpiderEndpoint } from '@spiderpool/crds';
 import { forEachLimited, recordsByUid, type Candidate } from './candidates.ts';
 import { splitPodKey, type ValidityMemo } from './fact-gatherer.ts';
 import type { GcContext } from './gc-context.ts';
 import { OrphanLedger } from './orphan-ledger.ts';
-import type { ClusterReader, EndpointRemover } from './ports.ts';
+import type { ClusterReader, IpamReleaser } from './ports.ts';
 import type { Reclaimer } from './reclaimer.ts';
 import { errorReason, type Tracer } from './tracer.ts';
 
@@ -16,7 +17,8 @@ export interface ScannerDeps extends GcContext {
   cluster: ClusterReader;
   reclaimer: Reclaimer;
   tracer: Pick<Tracer, 'schedule'>;
-  endpoints: EndpointRemover;
+  /** ipam-service, which deletes unbacked endpoints (Release with remove_endpoint). */
+  releaser: IpamReleaser;
   workers: number;
   /** SPIDERPOOL_GC_CLEAN_OUTDATED_ENDPOINT_ENABLED. */
   cleanEndpoints: boolean;
@@ -132,7 +134,9 @@ export class Scanner {
     };
     const decision = decideEndpoint(facts, this.#d.settings);
     if (decision.action !== 'delete') return false;
-    await this.#d.endpoints.remove(namespace, name, facts.endpoint.uid);
+    // ipam-service deletes it, and only if it still backs no record of that pod UID.
+    const result = await this.#d.releaser.release({ pod: { namespace, name, uid: facts.endpoint.uid }, expected: [], removeEndpoint: true });
+    if (!result.endpointRemoved) return false;
     this.#d.metrics.endpointsDeleted.inc();
     this.#d.logger.info({ endpoint: `${namespace}/${name}`, podUid: facts.endpoint.uid, reason: decision.reason }, 'gc deleted endpoint');
     return true;

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { IPAllocationDetail } from '@spiderpool/crds';
 import { SpiderpoolError } from '@spiderpool/errors';
+import { decodeAllocatedIPs } from '@spiderpool/ipam-domain';
 import type { AllocatorDeps, Context } from './allocator.ts';
-
-/** What the keeper needs of the allocator's dependencies (not the pool resolution). */
-type KeeperDeps = Omit<AllocatorDeps, 'autoPools' | 'keeper'>;
 import type { AllocateOutput } from './allocation-types.ts';
 import { endpointToOutput } from './endpoint-identity.ts';
 import type { EndpointObject } from './endpoint-store.ts';
 import type { PoolOp } from './pool-ops.ts';
 import { routesFor } from './routes-for.ts';
+
+/** What the keeper needs of the allocator's dependencies (not the pool resolution). */
+type KeeperDeps = Omit<AllocatorDeps, 'autoPools' | 'keeper'>;
 
 /**
  * Re-use of addresses already recorded in the pod's endpoint: the same pod asking again (a
@@ -121,6 +122,26 @@ export class FixedIpKeeper {
     await this.#d.endpoints.remove(endpoint.metadata?.namespace ?? '', endpoint.metadata?.name ?? '', endpoint.status?.current.uid ?? '');
   }
 
+  /**
+   * Deletes the endpoint when it still names `podUid` and no pool records any of its addresses
+   * for that UID any more (read live: this decides a deletion). True when it was deleted.
+   */
+  async removeEndpointIfUnbacked(endpoint: EndpointObject, podUid: string): Promise<boolean> {
+    if (!podUid || endpoint.status?.current.uid !== podUid) return false;
+    const held = (endpoint.status.current.ips ?? []).flatMap((nic) => [
+      { pool: nic.ipv4Pool, address: nic.ipv4 },
+      { pool: nic.ipv6Pool, address: nic.ipv6 },
+    ]);
+    for (const { pool, address } of held) {
+      if (!pool || !address) continue;
+      const current = await this.#d.pools.fetch(pool).catch(ignoreMissingPoolObject);
+      const ip = address.split('/')[0] ?? '';
+      if (current && decodeAllocatedIPs(current.status?.allocatedIPs, pool).get(ip)?.podUid === podUid) return false;
+    }
+    await this.removeEndpoint(endpoint);
+    return true;
+  }
+
   #record(ctx: Context, nic: string) {
     return {
       pod: ctx.identity.recordPod,
@@ -131,6 +152,12 @@ export class FixedIpKeeper {
       ...(ctx.identity.fixed ? { ownerKind: ctx.identity.owner.ownerKind } : {}),
     };
   }
+}
+
+/** A deleted pool records nothing. */
+function ignoreMissingPoolObject(err: unknown): undefined {
+  if (err instanceof SpiderpoolError && err.code === 'NOT_FOUND') return undefined;
+  throw err;
 }
 
 /** A deleted pool has no records to release. */

@@ -20,12 +20,15 @@ export interface ReleaseInput {
   reason: 'cni-del' | 'add-rollback' | 'gc' | 'cni-gc';
   /** GC: exactly these records, each only if the pool still records it for `podUid`. */
   expected: Array<{ pool: string; ip: string }>;
+  /** GC: then delete the endpoint once no pool records any of its addresses for `podUid`. */
+  removeEndpoint?: boolean;
 }
 
 export interface ReleaseOutput {
   released: Array<{ pool: string; ip: string }>;
   kept: boolean;
   keptReason: string;
+  endpointRemoved?: boolean;
 }
 
 export interface ReleaserDeps {
@@ -52,7 +55,7 @@ export class Releaser {
 
   async release(input: ReleaseInput): Promise<ReleaseOutput> {
     if (input.reason === 'cni-gc') return this.#releaseUnlisted(input);
-    if (input.reason === 'gc' && input.expected.length > 0) return this.#releaseExpected(input);
+    if (input.reason === 'gc' && (input.expected.length > 0 || input.removeEndpoint)) return this.#releaseForGc(input);
     const successor = this.#successorHolds(input);
     if (successor) return successor;
     const pod = this.#successorPod(input) ?? (await this.#d.view.livePod(input.namespace, input.podName));
@@ -168,12 +171,21 @@ export class Releaser {
       if (reason) return kept(reason);
     }
     const out = await this.#releaseExpected(input);
-    const recorded = (endpoint?.status?.current.ips ?? []).flatMap((n) => [n.ipv4, n.ipv6]).filter(Boolean).map((a) => (a ?? '').split('/')[0]);
-    const freed = new Set(out.released.map((r) => r.ip));
-    if (endpoint?.status?.current.uid === input.podUid && recorded.every((ip) => freed.has(ip ?? ''))) {
-      await this.#d.keeper.removeEndpoint(endpoint);
-    }
+    if (endpoint) await this.#d.keeper.removeEndpointIfUnbacked(endpoint, input.podUid);
     return out;
+  }
+
+  /**
+   * gc-service's release: the records it decided on, then (when asked) the endpoint, once it
+   * backs nothing — so ipam-service writes both halves of an allocation, pool and endpoint.
+   */
+  async #releaseForGc(input: ReleaseInput): Promise<ReleaseOutput> {
+    const out = await this.#releaseExpected(input);
+    if (!input.removeEndpoint) return out;
+    const endpoint = await this.#d.view.liveEndpoint(input.namespace, input.podName);
+    const endpointRemoved = endpoint ? await this.#d.keeper.removeEndpointIfUnbacked(endpoint, input.podUid) : false;
+    if (endpointRemoved) this.#d.logger.info({ endpoint: `${input.namespace}/${input.podName}`, podUid: input.podUid }, 'endpoint removed for GC');
+    return { ...out, endpointRemoved };
   }
 
   /** GC path: free exactly the records the caller decided on, each guarded by the pod UID. */

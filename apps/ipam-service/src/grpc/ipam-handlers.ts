@@ -75,7 +75,7 @@ export function createIpamHandlers(d: HandlerDeps): IpamHandlers {
       return timed(
         async () => {
           const out = await d.releaser.release(toReleaseInput(req));
-          return { released: out.released.map((r) => ({ pool: r.pool, ip: r.ip, pod: req.pod })), kept: out.kept, keptReason: out.keptReason };
+          return { released: out.released.map((r) => ({ pool: r.pool, ip: r.ip, pod: req.pod })), kept: out.kept, keptReason: out.keptReason, endpointRemoved: out.endpointRemoved ?? false };
         },
         (s) => d.metrics.releaseDuration.observe(s),
         (e) => d.metrics.releaseFailed(e.code),

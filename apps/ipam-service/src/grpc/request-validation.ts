@@ -69,6 +69,7 @@ export function toReleaseInput(req: ReleaseRequest): ReleaseInput {
     return { pool: r.pool, ip: r.ip };
   });
   if (reason === 'gc' && !req.pod?.uid) throw invalidInput('pod.uid', req.pod?.uid, 'is required for a GC release (ownership guard)');
+  if (req.removeEndpoint && reason !== 'gc') throw invalidInput('remove_endpoint', true, 'is only for GC releases (CNI DEL removes the endpoint by its own rules)');
   const wholePod = req.allInterfaces || reason !== 'cni-del';
   return {
     ...pod(req.pod),
@@ -76,6 +77,7 @@ export function toReleaseInput(req: ReleaseRequest): ReleaseInput {
     allInterfaces: wholePod,
     reason,
     expected,
+    ...(req.removeEndpoint ? { removeEndpoint: true } : {}),
   };
 }
 

@@ -50,7 +50,7 @@ export function fakeIpam(ips: IPConfig[]): FakeIpam {
         if (fake.failRelease) throw new Error('ipam-service unavailable');
         const released = [...fake.held].map((ip) => ({ $typeName: 'spiderpool.ipam.v1.AllocationRecord' as const, pool: 'pool-a', ip, containerId: '', interface: '', node: '' }));
         fake.held.clear();
-        return { $typeName: 'spiderpool.ipam.v1.ReleaseResponse', released, kept: false, keptReason: '' };
+        return { $typeName: 'spiderpool.ipam.v1.ReleaseResponse', released, kept: false, keptReason: '', endpointRemoved: false };
       },
       check: notUsed,
       garbageCollect: notUsed,
