@@ -58,8 +58,8 @@ afterAll(async () => {
   await cleanupHarness();
 }, 120_000);
 
-async function newSubnet(version: IpVersion): Promise<SubnetHandle> {
-  const s = await createSubnet(version);
+async function newSubnet(version: IpVersion, name?: string): Promise<SubnetHandle> {
+  const s = await createSubnet(version, undefined, name);
   subnets.push(s);
   return s;
 }
@@ -420,6 +420,23 @@ describe('several families and NICs', () => {
     await waitSubnetConsistent(sB);
     await expectReclaimed(app, [{ pool: eth0, subnet: sA }, { pool: net1, subnet: sB }], [{ pods, nic: 'eth0' }, { pods, nic: 'net1' }]);
   }, 240_000);
+});
+
+describe('malformed annotations', () => {
+  it('an application with a malformed subnet annotation gets no pool and refused allocations, and never stops the others', async () => {
+    const bad = await createApp({ kind: 'Deployment', namespace: ns, node: kwokNode, replicas: 1, annotations: { 'ipam.spidernet.io/subnet': '{"ipv6":' } });
+    const [badPod] = await podsOf(ns, bad.selector, 1);
+    await expect(allocate(svc, badPod!, kwokNode)).rejects.toThrow(/ipam\.spidernet\.io\/subnet/);
+    // A valid application whose subnet does not exist yet waits for it; the subnet's creation
+    // starts a resync over every application, the broken one included, which must reach it.
+    const name = uniqueName('subnet6-late');
+    const good = await createApp({ kind: 'Deployment', namespace: ns, node: kwokNode, replicas: 1, annotations: subnetAnnotations({ subnet: { interface: 'eth0', ipv6: [name] } }) });
+    await sleep(1_000);
+    const subnet = await newSubnet(6, name);
+    const pool = await waitPoolSize({ app: good, version: 6 }, 2, 15_000);
+    expect(await poolNamesOf(subnet)).toEqual([pool.metadata.name]);
+    await waitSubnetConsistent(subnet);
+  }, 120_000);
 });
 
 describe('guards', () => {

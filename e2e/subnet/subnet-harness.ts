@@ -103,9 +103,8 @@ export function lowest(usable: IpSet, count: number, except: IpSet = IpSet.empty
   return IpSet.fromIntervals(usable.version, out);
 }
 
-export async function createSubnet(version: IpVersion, shape = version === 4 ? randomV4Cidr() : randomV6Cidr()): Promise<SubnetHandle> {
+export async function createSubnet(version: IpVersion, shape = version === 4 ? randomV4Cidr() : randomV6Cidr(), name = uniqueName(`subnet${version}`)): Promise<SubnetHandle> {
   const k = await kube();
-  const name = uniqueName(`subnet${version}`);
   await k.create(Resources.subnets, { apiVersion: API_VERSION, kind: 'SpiderSubnet', metadata: { name }, spec: { ipVersion: version, subnet: shape.cidr, ips: shape.ips } } as KubeObject);
   cleanups.push(() => forceDelete(Resources.subnets, name));
   return { name, version, cidr: shape.cidr, usable: ipSet(version, shape.ips) };

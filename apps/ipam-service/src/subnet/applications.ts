@@ -7,7 +7,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { Annotations } from '@spiderpool/crds';
-import { isBuiltInController, subnetChoices, workloadReplicas, type ApplicationTemplate, type WorkloadShape } from '@spiderpool/ipam-domain';
+import { isBuiltInController, workloadReplicas, type ApplicationTemplate, type WorkloadShape } from '@spiderpool/ipam-domain';
 import { Reflector, Resources, type KubeClient, type KubeObject, type ResourceRef, type WatchEventType } from '@spiderpool/k8s';
 
 type OwnerRef = NonNullable<NonNullable<KubeObject['metadata']>['ownerReferences']>[number];
@@ -83,7 +83,7 @@ export class WorkloadCaches {
     for (const { kind, reflector } of this.#caches.values()) {
       for (const w of reflector.list()) {
         const template = templateOf(kind, w);
-        if (template && subnetChoices(template.annotations, { enableIPv4: true, enableIPv6: true }) !== undefined) {
+        if (template && namesSubnet(template.annotations)) {
           out.push({ key: appKey(kind.kind, w.metadata.namespace, w.metadata.name), template });
         }
       }
@@ -168,12 +168,20 @@ export function thirdPartyApplicationOf(pod: KubeObject): { key: string; templat
   const owner = controllerOf(pod);
   const annotations = (pod as Pick<V1Pod, 'metadata'>).metadata?.annotations ?? {};
   if (!owner || isBuiltInController(owner.apiVersion) || pod.metadata?.deletionTimestamp) return undefined;
-  if (subnetChoices(annotations, { enableIPv4: true, enableIPv6: true }) === undefined) return undefined;
+  if (!namesSubnet(annotations)) return undefined;
   const namespace = pod.metadata?.namespace ?? '';
   return {
     key: appKey(owner.kind, namespace, owner.name),
     template: { app: { apiVersion: owner.apiVersion, kind: owner.kind, namespace, name: owner.name, uid: owner.uid }, annotations, replicas: undefined },
   };
+}
+
+/**
+ * Whether the annotations ask for auto-pools at all. Only their presence: a malformed value is
+ * reported when that one application is reconciled, and never stops the others.
+ */
+function namesSubnet(annotations: Readonly<Record<string, string>>): boolean {
+  return Object.hasOwn(annotations, Annotations.SUBNET) || Object.hasOwn(annotations, Annotations.SUBNETS);
 }
 
 function sizeOf(annotations: Record<string, string>): number {

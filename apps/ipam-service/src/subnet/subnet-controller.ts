@@ -85,6 +85,13 @@ export class SubnetControllerTerm {
       this.#queue.succeeded(key);
     } catch (err) {
       if (signal.aborted) return;
+      if (isSpiderpoolError(err, 'INVALID_INPUT')) {
+        // The application's own annotations are wrong: retrying cannot help; its next change can.
+        this.#d.logger.warn({ err, key }, 'subnet controller: application annotations are invalid; no auto-pool');
+        this.#d.observer?.failed?.(key);
+        this.#queue.succeeded(key);
+        return;
+      }
       this.#d.logger.warn({ err, key }, 'subnet controller: work failed; retrying');
       this.#d.observer?.failed?.(key);
       this.#queue.failed(key);
