@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Labels } from '@spiderpool/crds';
 import { IpSet, type IpVersion } from '@spiderpool/ipam-domain';
 import { apiStatusCode, Resources } from '@spiderpool/k8s';
-import { createNamespace, kube, startIpamServices, stopIpamServices, type IpamClient, type IpamProcess, type PodObject } from '../ipam/ipam-harness.ts';
+import { addRequest, createNamespace, kube, startIpamServices, stopIpamServices, type IpamClient, type IpamProcess, type PodObject } from '../ipam/ipam-harness.ts';
 import { SERVICES_NAMESPACE, ensureNamespace, sleep, uniqueName } from '../testbed/index.ts';
 import { startWebhookHarness, type WebhookHarness } from '../webhook/webhook-harness.ts';
 import {
@@ -436,6 +436,22 @@ describe('malformed annotations', () => {
     const pool = await waitPoolSize({ app: good, version: 6 }, 2, 15_000);
     expect(await poolNamesOf(subnet)).toEqual([pool.metadata.name]);
     await waitSubnetConsistent(subnet);
+  }, 120_000);
+});
+
+describe('callers that give up', () => {
+  it('an Allocate whose deadline passed while it waited for the pool allocates nothing once the pool appears', async () => {
+    const name = uniqueName('subnet6-later');
+    const app = await createApp({ kind: 'Deployment', namespace: ns, node: kwokNode, replicas: 1, annotations: subnetAnnotations({ subnet: { interface: 'eth0', ipv6: [name] } }) });
+    const [pod] = await podsOf(ns, app.selector, 1);
+    await expect(svc.allocate(addRequest(pod!, kwokNode), { deadlineMs: 1_500 })).rejects.toThrow();
+    await newSubnet(6, name);
+    const pool = await waitPoolSize({ app, version: 6 }, 2);
+    await sleep(1_000);
+    expect((await getPool(pool.metadata.name))?.status?.allocatedIPCount ?? 0).toBe(0);
+    // The kubelet's retry gets its address.
+    const [ip] = await allocate(svc, pod!, kwokNode);
+    expect(ip?.pool).toBe(pool.metadata.name);
   }, 120_000);
 });
 

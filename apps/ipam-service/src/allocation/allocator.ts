@@ -51,6 +51,8 @@ export interface Context {
   log: Logger;
   /** UID of an earlier same-name pod whose endpoint this pod takes over (its records released). */
   takeOverUid?: string;
+  /** The caller gave up (cancelled, deadline): stop waiting for an auto-pool. */
+  signal?: AbortSignal;
 }
 
 /** The ordered pools of every family one NIC takes an address from, chosen before any write. */
@@ -73,8 +75,9 @@ export class Allocator {
     this.#fixed = deps.keeper ?? new FixedIpKeeper(deps);
   }
 
-  async allocate(input: AllocateInput): Promise<AllocateOutput> {
+  async allocate(input: AllocateInput, signal?: AbortSignal): Promise<AllocateOutput> {
     const ctx = await this.#context(input);
+    if (signal) ctx.signal = signal;
     const existing = await this.#existingEndpoint(ctx);
     if (existing) {
       const reused = await this.#fixed.reuse(ctx, existing);
@@ -163,7 +166,7 @@ export class Allocator {
       },
       settings: this.#d.settings,
     });
-    return Promise.all(plans.map((plan) => this.#d.autoPools.resolve(plan, ctx.pod)));
+    return Promise.all(plans.map((plan) => this.#d.autoPools.resolve(plan, ctx.pod, ctx.signal)));
   }
 
   /**

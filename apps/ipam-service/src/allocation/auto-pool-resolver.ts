@@ -62,7 +62,8 @@ export class AutoPoolResolver {
         else last = found.waiting;
       });
       const timer = setTimeout(() => finish(new SpiderpoolError('NO_AVAILABLE_POOL', `no usable auto-created IPPool after ${this.#d.waitMs} ms: ${last}`, { retryable: true })), this.#d.waitMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -55,11 +55,12 @@ async function timed<T>(run: () => Promise<T>, onDone: (seconds: number) => void
 /** The IpamService surface: validation and shape mapping only; decisions live below. */
 export function createIpamHandlers(d: HandlerDeps): IpamHandlers {
   return {
-    allocate: (req) => {
+    allocate: (req, call) => {
       d.metrics.allocations.inc();
       return timed(
         async () => {
-          const out = await d.allocator.allocate(toAllocateInput(req));
+          // A caller that gave up stops the wait for an auto-pool: nothing is allocated for it later.
+          const out = await d.allocator.allocate(toAllocateInput(req), call?.signal);
           const flags = { enableIpConflictDetection: d.detection.ipConflict, enableGatewayDetection: d.detection.gateway };
           return { ips: out.ips.map((ip) => ({ ...toProtoIp(ip), ...flags })), routes: out.routes };
         },
