@@ -86,8 +86,9 @@ export class SubnetControllerTerm {
     } catch (err) {
       if (signal.aborted) return;
       if (isSpiderpoolError(err, 'INVALID_INPUT')) {
-        // The application's own annotations are wrong: retrying cannot help; its next change can.
-        this.#d.logger.warn({ err, key }, 'subnet controller: application annotations are invalid; no auto-pool');
+        // Invalid input (mostly the application's own annotations): an immediate retry cannot
+        // help; the application's next change or the next resync tries again.
+        this.#d.logger.warn({ err, key }, 'subnet controller: invalid input; retried on the next change or resync');
         this.#d.observer?.failed?.(key);
         this.#queue.succeeded(key);
         return;
