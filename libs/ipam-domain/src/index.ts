@@ -13,6 +13,7 @@ export {
   isCanonicalCidr,
   maxAddress,
   parseCidr,
+  sameCidr,
   tryParseCidr,
   type Cidr,
 } from './ip/cidr.ts';
@@ -87,7 +88,7 @@ export {
 } from './coordinator/coordinator-fields.ts';
 export * from './gc/index.ts';
 export { desiredIpCount, MAX_AUTO_POOL_IPS, parseIpNumber, parseReclaim, workloadReplicas, type IpNumber, type SizeInput, type WorkloadShape } from './subnet/auto-pool-size.ts';
-export { autoPoolAffinity, autoPoolLabels, autoPoolName, groupVersionLabel, type AppRef, type AutoPoolTarget } from './subnet/auto-pool-identity.ts';
+export { appOfPoolLabels, autoPoolAffinity, autoPoolLabels, autoPoolName, groupVersionLabel, isPoolOf, splitApiVersion, type AppRef, type AutoPoolTarget } from './subnet/auto-pool-identity.ts';
 export { planAutoPoolResize, type ResizeInput, type ResizePlan } from './subnet/auto-pool-resize.ts';
 export { decodeControlledPools, encodeControlledPools, type ControlledPoolRecord, type ControlledPools } from './subnet/controlled-pools.ts';
 export { applicationKey, autoPoolWants, isBuiltInController, subnetChoices, type ApplicationTemplate, type AutoPoolWant, type SubnetChoice, type WantSettings } from './subnet/auto-pool-request.ts';

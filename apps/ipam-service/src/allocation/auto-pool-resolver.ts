@@ -8,7 +8,7 @@
 import type { SpiderIPPool } from '@spiderpool/crds';
 import { Annotations, Labels } from '@spiderpool/crds';
 import { SpiderpoolError } from '@spiderpool/errors';
-import { autoPoolLabels, decodeAllocatedIPs, desiredIpCount, isBuiltInController, parseIpNumber, type IpVersion, type NicPlan, type PodFacts } from '@spiderpool/ipam-domain';
+import { decodeAllocatedIPs, desiredIpCount, isBuiltInController, isPoolOf, parseIpNumber, type IpVersion, type NicPlan, type PodFacts } from '@spiderpool/ipam-domain';
 import type { PoolStore } from '../k8s/pool-store.ts';
 import { compiledOf } from './apply-batch.ts';
 
@@ -97,9 +97,8 @@ function requireThirdPartySize(pod: PodFacts): void {
  * fixed-IP pod (same name; its record is taken over, so a full pool is no reason to wait).
  */
 function lookup(pools: readonly SpiderIPPool[], want: Want): Lookup {
-  const labels = autoPoolLabels({ app: { ...want.pod.owner, namespace: want.pod.namespace }, nic: want.nic, version: want.version, subnet: want.subnet, reclaim: true });
-  const sameApp = [Labels.OWNER_APPLICATION_KIND, Labels.OWNER_APPLICATION_NAMESPACE, Labels.OWNER_APPLICATION_NAME, Labels.OWNER_APPLICATION_UID, Labels.INTERFACE, Labels.IP_VERSION];
-  const mine = pools.filter((p) => sameApp.every((k) => p.metadata?.labels?.[k] === labels[k]));
+  const target = { app: { ...want.pod.owner, namespace: want.pod.namespace }, nic: want.nic, version: want.version };
+  const mine = pools.filter((p) => isPoolOf(p.metadata?.labels, target));
   const what = `IPv${want.version} pool of ${want.pod.owner.kind} ${want.pod.namespace}/${want.pod.owner.name} for ${want.nic} from SpiderSubnet ${want.subnet}`;
   if (mine.length === 0) return { waiting: `the ${what} does not exist yet${isBuiltInController(want.pod.owner.apiVersion) ? '' : ' (third-party controller)'}` };
   const pool = mine.find((p) => p.metadata?.labels?.[Labels.OWNER_SPIDER_SUBNET] === want.subnet);

@@ -14,11 +14,12 @@ import {
   autoPoolAffinity,
   autoPoolLabels,
   decodeAllocatedIPs,
+  isPoolOf,
   IpSet,
   planAutoPoolResize,
+  sameCidr,
   tryParseCidr,
   type AutoPoolWant,
-  type Cidr,
   type CompiledPool,
   type IpVersion,
 } from '@spiderpool/ipam-domain';
@@ -105,7 +106,7 @@ export class AutoPoolReconciler {
   #otherPoolsOf(subnet: CompiledPool, name: string): IpSet {
     let out = IpSet.empty(subnet.version);
     for (const p of this.#d.pools.all()) {
-      if (p.metadata?.name === name || !sameCidr(p.spec.subnet, subnet.subnet)) continue;
+      if (p.metadata?.name === name || !sameCidr(tryParseCidr(p.spec.subnet), subnet.subnet)) continue;
       out = out.union(rangesOf(p.spec.ips ?? [], subnet.version));
     }
     return out;
@@ -116,10 +117,8 @@ export class AutoPoolReconciler {
    * same-name same-kind application, a pool the earlier one kept (`ippool-reclaim: false`).
    */
   #existing(want: AutoPoolWant): { pool: PoolObject | undefined } | { pool: string; reason: string } {
-    const labels = autoPoolLabels(want.target);
-    const keys = [Labels.OWNER_APPLICATION_GV, Labels.OWNER_APPLICATION_KIND, Labels.OWNER_APPLICATION_NAMESPACE, Labels.OWNER_APPLICATION_NAME, Labels.INTERFACE, Labels.IP_VERSION];
-    const mine = (this.#d.pools.all() as PoolObject[]).filter((p) => keys.every((k) => p.metadata.labels?.[k] === labels[k]));
-    const own = mine.find((p) => p.metadata.labels?.[Labels.OWNER_APPLICATION_UID] === labels[Labels.OWNER_APPLICATION_UID]);
+    const mine = (this.#d.pools.all() as PoolObject[]).filter((p) => isPoolOf(p.metadata.labels, want.target, { anyIncarnation: true }));
+    const own = mine.find((p) => isPoolOf(p.metadata.labels, want.target));
     const pool = own ?? mine.find((p) => p.metadata.labels?.[Labels.IPPOOL_RECLAIM] === 'false' && !p.metadata.deletionTimestamp);
     if (pool && pool.metadata.labels?.[Labels.OWNER_SPIDER_SUBNET] !== want.target.subnet) {
       return { pool: pool.metadata.name, reason: `the application's pool comes from SpiderSubnet ${pool.metadata.labels?.[Labels.OWNER_SPIDER_SUBNET]}, not ${want.target.subnet}: an application cannot change its subnet` };
@@ -187,11 +186,6 @@ function allocatedSet(pool: PoolObject, version: IpVersion): IpSet {
   return IpSet.fromRanges(version, [...records.keys()], 'status.allocatedIPs');
 }
 
-/** Two spellings of one block are the same CIDR (a Cidr holds the network address). */
-export function sameCidr(text: string, cidr: Cidr): boolean {
-  const parsed = tryParseCidr(text);
-  return parsed !== undefined && parsed.version === cidr.version && parsed.network === cidr.network && parsed.prefix === cidr.prefix;
-}
 
 function sameMap(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
   const left = a ?? {};

@@ -9,11 +9,10 @@
  */
 import { API_VERSION, Labels, type SpiderIPPool } from '@spiderpool/crds';
 import { isSpiderpoolError } from '@spiderpool/errors';
-import { applicationKey, decodeControlledPools, type CompiledPool } from '@spiderpool/ipam-domain';
+import { appOfPoolLabels, applicationKey, sameCidr, tryParseCidr, type CompiledPool } from '@spiderpool/ipam-domain';
 import { Resources, type KubeClient } from '@spiderpool/k8s';
 import type { PoolStore } from '../k8s/pool-store.ts';
-import { sameCidr } from './auto-pool-reconciler.ts';
-import { compileSubnet, rangesOf, type Records, type SubnetLedger, type SubnetObject } from './subnet-ledger.ts';
+import { compileSubnet, rangesOf, recordsOf, type Records, type SubnetLedger, type SubnetObject } from './subnet-ledger.ts';
 
 export async function syncSubnetRecords(deps: { client: KubeClient; pools: PoolStore; ledger: SubnetLedger }, subnetName: string): Promise<void> {
   const subnet = await deps.ledger.subnet(subnetName);
@@ -21,15 +20,14 @@ export async function syncSubnetRecords(deps: { client: KubeClient; pools: PoolS
   // Which recorded pools are gone, decided before the compare-and-swap loop (reads are live).
   const cached = new Map(deps.pools.all().map((p) => [p.metadata?.name ?? '', p]));
   const gone = new Set<string>();
-  const decoded = decodeControlledPools(subnet.status?.controlledIPPools);
-  for (const name of decoded.ok ? decoded.records.keys() : []) {
+  for (const name of recordsOf(subnet).keys()) {
     if (cached.has(name)) continue;
     if (!(await deps.client.find(Resources.ipPools, name))) gone.add(name);
   }
   await deps.ledger.update(subnetName, (records, compiled) => reconcileRecords({ records, compiled, subnetName, pools: [...cached.values()], gone }));
   const compiled = compileSubnet(subnet);
   for (const pool of cached.values()) {
-    if (pool.metadata?.labels?.[Labels.OWNER_SPIDER_SUBNET] === undefined && !pool.metadata?.deletionTimestamp && sameCidr(pool.spec.subnet, compiled.subnet)) {
+    if (pool.metadata?.labels?.[Labels.OWNER_SPIDER_SUBNET] === undefined && !pool.metadata?.deletionTimestamp && sameCidr(tryParseCidr(pool.spec.subnet), compiled.subnet)) {
       await adopt(deps.client, pool, subnet);
     }
   }
@@ -76,7 +74,7 @@ function reconcileRecords(o: { records: Records; compiled: CompiledPool; subnetN
 function belongs(pool: SpiderIPPool, subnetName: string, compiled: CompiledPool): boolean {
   const owner = pool.metadata?.labels?.[Labels.OWNER_SPIDER_SUBNET];
   if (owner !== undefined) return owner === subnetName;
-  return sameCidr(pool.spec.subnet, compiled.subnet);
+  return sameCidr(tryParseCidr(pool.spec.subnet), compiled.subnet);
 }
 
 function recordPool(records: Records, pool: SpiderIPPool, compiled: CompiledPool): boolean {
@@ -88,14 +86,7 @@ function recordPool(records: Records, pool: SpiderIPPool, compiled: CompiledPool
   if (auto && existing) return false;
   const ips = rangesOf(pool.spec.ips ?? [], compiled.version);
   if (!auto && existing && rangesOf(existing.ips, compiled.version).equals(ips) && existing.application === undefined) return false;
-  const application = auto
-    ? applicationKey({
-        apiVersion: (labels[Labels.OWNER_APPLICATION_GV] ?? '').replace('_', '/'),
-        kind: labels[Labels.OWNER_APPLICATION_KIND] ?? '',
-        namespace: labels[Labels.OWNER_APPLICATION_NAMESPACE] ?? '',
-        name: labels[Labels.OWNER_APPLICATION_NAME] ?? '',
-      })
-    : undefined;
+  const application = auto ? applicationKey(appOfPoolLabels(labels)) : undefined;
   records.set(name, application === undefined ? { ips: ips.toRanges() } : { ips: ips.toRanges(), application });
   return true;
 }

@@ -11,7 +11,7 @@
  */
 import { Labels, type SpiderIPPool } from '@spiderpool/crds';
 import { isSpiderpoolError } from '@spiderpool/errors';
-import { autoPoolWants, isBuiltInController, type ApplicationTemplate, type IpSet, type IpVersion } from '@spiderpool/ipam-domain';
+import { appOfPoolLabels, autoPoolWants, isBuiltInController, type ApplicationTemplate, type IpSet, type IpVersion } from '@spiderpool/ipam-domain';
 import type { Logger } from '@spiderpool/observability';
 import { Reflector, Resources, type KubeClient, type KubeObject, type WatchEventType } from '@spiderpool/k8s';
 import type { ClusterView } from '../k8s/cluster-view.ts';
@@ -145,9 +145,9 @@ export class SubnetControllerTerm {
   async #reclaim(key: string, liveUid: string | undefined): Promise<void> {
     for (const pool of this.#autoPools().filter((p) => poolAppKey(p) === key)) {
       const labels = pool.metadata?.labels ?? {};
-      const uid = labels[Labels.OWNER_APPLICATION_UID] ?? '';
+      const app = appOfPoolLabels(labels);
+      const uid = app.uid;
       if (uid === liveUid || labels[Labels.IPPOOL_RECLAIM] !== 'true' || pool.metadata?.deletionTimestamp) continue;
-      const app = { apiVersion: (labels[Labels.OWNER_APPLICATION_GV] ?? '').replace('_', '/'), kind: labels[Labels.OWNER_APPLICATION_KIND] ?? '', namespace: labels[Labels.OWNER_APPLICATION_NAMESPACE] ?? '', name: labels[Labels.OWNER_APPLICATION_NAME] ?? '', uid };
       if ((await this.#existence.exists(app)) !== false) continue;
       await this.#deletePool(pool);
       this.#d.logger.info({ app: key, pool: pool.metadata?.name, uid }, 'application deleted: auto-pool reclaimed');
@@ -208,6 +208,6 @@ export class SubnetControllerTerm {
 }
 
 function poolAppKey(pool: SpiderIPPool): string {
-  const labels = pool.metadata?.labels ?? {};
-  return appKey(labels[Labels.OWNER_APPLICATION_KIND] ?? '', labels[Labels.OWNER_APPLICATION_NAMESPACE] ?? '', labels[Labels.OWNER_APPLICATION_NAME] ?? '');
+  const app = appOfPoolLabels(pool.metadata?.labels ?? {});
+  return appKey(app.kind, app.namespace, app.name);
 }

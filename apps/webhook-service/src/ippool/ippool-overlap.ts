@@ -4,7 +4,7 @@
  * claiming once more against the claims recorded meanwhile (see claimThenRecheck), so that two
  * admissions never both pass with addresses that overlap.
  */
-import { cidrsOverlap, formatCidr, type Cidr } from '@spiderpool/ipam-domain';
+import { cidrsOverlap, formatCidr, sameCidr } from '@spiderpool/ipam-domain';
 import type { SpiderIPPool, SpiderSubnet } from '@spiderpool/crds';
 import type { AdmissionContext, Claim, Violation } from '../admission/admission-types.ts';
 import { EVERY_PEER, peerView, type AddressPeer, type PeerScope } from './address-claims.ts';
@@ -50,10 +50,6 @@ async function autoPoolRecordCheck(pool: SpiderIPPool, addresses: CompiledAddres
   const name = owner?.metadata?.name;
   if (cached.length === 0 || !name) return cached;
   return checkAutoPoolRecord(pool, addresses, await ctx.get<SpiderSubnet>('SpiderSubnet', name, undefined, { fresh: true }));
-}
-
-export function sameCidr(a: Cidr | undefined, b: Cidr): boolean {
-  return a !== undefined && a.version === b.version && a.network === b.network && a.prefix === b.prefix;
 }
 
 export function describePeer(kind: string, peer: AddressPeer): string {

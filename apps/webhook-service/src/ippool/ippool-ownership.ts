@@ -6,7 +6,7 @@
  * `routes: []` is an explicit "no routes" and is kept, as upstream does.
  */
 import { API_VERSION, Kinds, Labels, type SpiderIPPool, type SpiderSubnet } from '@spiderpool/crds';
-import { formatCidr, type Cidr } from '@spiderpool/ipam-domain';
+import { formatCidr, sameCidr, type Cidr } from '@spiderpool/ipam-domain';
 import type { AdmissionContext } from '../admission/admission-types.ts';
 import { setLabel } from './mutate-common.ts';
 import { cidrOf } from './field-types.ts';
@@ -37,10 +37,6 @@ async function subnetOfCidr(cidr: Cidr, ctx: AdmissionContext): Promise<SpiderSu
   const text = formatCidr(cidr);
   const recent = (await ctx.claims.list('SpiderSubnet')).some((c) => c.payload['subnet'] === text);
   return ofCidr(await ctx.list<SpiderSubnet>('SpiderSubnet', recent ? { fresh: true } : {}));
-}
-
-function sameCidr(a: Cidr | undefined, b: Cidr): boolean {
-  return a !== undefined && a.version === b.version && a.network === b.network && a.prefix === b.prefix;
 }
 
 /**

@@ -4,13 +4,13 @@
  * itself with subnets as well), first against everything, then after claiming against the
  * claims recorded meanwhile (see claimThenRecheck).
  */
-import { cidrsOverlap, decodeControlledPools, formatCidr, IpSet } from '@spiderpool/ipam-domain';
+import { cidrsOverlap, decodeControlledPools, formatCidr, IpSet, sameCidr } from '@spiderpool/ipam-domain';
 import type { SpiderIPPool, SpiderSubnet } from '@spiderpool/crds';
 import type { AdmissionContext, Violation } from '../admission/admission-types.ts';
 import { EVERY_PEER, peerView, type AddressPeer, type PeerScope } from './address-claims.ts';
 import type { CompiledAddresses } from './address-spec.ts';
 import { lenientRanges } from './ip-ranges.ts';
-import { dedupe, describePeer, sameCidr, type PeerCheck } from './ippool-overlap.ts';
+import { dedupe, describePeer, type PeerCheck } from './ippool-overlap.ts';
 import { listSome, violation } from './violation.ts';
 
 export interface SubnetPeerInput {

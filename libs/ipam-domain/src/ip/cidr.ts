@@ -27,6 +27,11 @@ export function maxAddress(version: IpVersion): bigint {
   return (1n << BigInt(addressBits(version))) - 1n;
 }
 
+/** One block, however it was spelled (a Cidr holds the network address); false for undefined. */
+export function sameCidr(a: Cidr | undefined, b: Cidr): boolean {
+  return a !== undefined && a.version === b.version && a.network === b.network && a.prefix === b.prefix;
+}
+
 /** Parses `a.b.c.d/p` or `x::y/p`; undefined when malformed or the prefix is out of range. */
 export function tryParseCidr(text: string): Cidr | undefined {
   const parts = splitCidr(text);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from '@jest/globals';
-import { autoPoolAffinity, autoPoolLabels, autoPoolName, groupVersionLabel, type AppRef } from './auto-pool-identity.ts';
+import { appOfPoolLabels, autoPoolAffinity, autoPoolLabels, autoPoolName, groupVersionLabel, isPoolOf, splitApiVersion, type AppRef } from './auto-pool-identity.ts';
 
 const app: AppRef = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team-a', name: 'Web', uid: '2c4f6a1e-0b3d-4e5f-8a9b-c0d1e2f3a4b5' };
 const isName = (s: string): boolean => s.length <= 63 && /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(s);
@@ -48,5 +48,30 @@ describe('autoPoolLabels and autoPoolAffinity', () => {
   it('writes group/version without a slash', () => {
     expect(groupVersionLabel('batch/v1')).toBe('batch_v1');
     expect(groupVersionLabel('v1')).toBe('v1');
+  });
+});
+
+describe('reading the labels back', () => {
+  const target = { app, nic: 'eth0', version: 4 as const, subnet: 's', reclaim: false };
+  const labels = autoPoolLabels(target);
+
+  it('splits group and version, the core group being empty', () => {
+    expect(splitApiVersion('apps/v1')).toEqual({ group: 'apps', version: 'v1' });
+    expect(splitApiVersion('v1')).toEqual({ group: '', version: 'v1' });
+  });
+
+  it('names the application its labels were written for', () => {
+    expect(appOfPoolLabels(labels)).toEqual({ ...app, name: 'Web' });
+  });
+
+  it('recognises the pool of this incarnation, of any incarnation, and nothing else', () => {
+    expect(isPoolOf(labels, target)).toBe(true);
+    const next = { ...target, app: { ...app, uid: 'ffffffff-0000-4000-8000-000000000000' } };
+    expect(isPoolOf(labels, next)).toBe(false);
+    expect(isPoolOf(labels, next, { anyIncarnation: true })).toBe(true);
+    expect(isPoolOf(labels, { ...target, app: { ...app, kind: 'StatefulSet' } }, { anyIncarnation: true })).toBe(false);
+    expect(isPoolOf(labels, { ...target, nic: 'net1' })).toBe(false);
+    expect(isPoolOf(labels, { ...target, version: 6 })).toBe(false);
+    expect(isPoolOf(undefined, target)).toBe(false);
   });
 });

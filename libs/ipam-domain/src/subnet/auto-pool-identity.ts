@@ -43,6 +43,23 @@ export function groupVersionLabel(apiVersion: string): string {
   return apiVersion.replace('/', '_');
 }
 
+/** `apps/v1` → group `apps`, version `v1`; the core group (`v1`) is the empty group. */
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+/** The application an auto-pool's labels name (the inverse of autoPoolLabels). */
+export function appOfPoolLabels(labels: Readonly<Record<string, string>>): AppRef {
+  return {
+    apiVersion: (labels[Labels.OWNER_APPLICATION_GV] ?? '').replace('_', '/'),
+    kind: labels[Labels.OWNER_APPLICATION_KIND] ?? '',
+    namespace: labels[Labels.OWNER_APPLICATION_NAMESPACE] ?? '',
+    name: labels[Labels.OWNER_APPLICATION_NAME] ?? '',
+    uid: labels[Labels.OWNER_APPLICATION_UID] ?? '',
+  };
+}
+
 /** The labels that find the pool of an application, NIC and family again. */
 export function autoPoolLabels(t: AutoPoolTarget): Record<string, string> {
   return {
@@ -58,13 +75,25 @@ export function autoPoolLabels(t: AutoPoolTarget): Record<string, string> {
   };
 }
 
+/**
+ * Whether a pool's labels make it the pool of this application's NIC and family — of this very
+ * incarnation (UID), or with `anyIncarnation` of any application of that group, kind, namespace
+ * and name (a kept pool a new incarnation may take over). The subnet is not compared.
+ */
+export function isPoolOf(labels: Readonly<Record<string, string>> | undefined, t: Pick<AutoPoolTarget, 'app' | 'nic' | 'version'>, o: { anyIncarnation?: boolean } = {}): boolean {
+  const wanted = autoPoolLabels({ ...t, subnet: '', reclaim: true });
+  const keys: string[] = [Labels.OWNER_APPLICATION_GV, Labels.OWNER_APPLICATION_KIND, Labels.OWNER_APPLICATION_NAMESPACE, Labels.OWNER_APPLICATION_NAME, Labels.INTERFACE, Labels.IP_VERSION];
+  if (!o.anyIncarnation) keys.push(Labels.OWNER_APPLICATION_UID);
+  return labels !== undefined && keys.every((k) => labels[k] === wanted[k]);
+}
+
 /** Only pods of this application (any incarnation with its group, kind, namespace and name). */
-export function autoPoolAffinity(app: AppRef): { matchLabels: Record<string, string> } {
-  const [group, version] = app.apiVersion.includes('/') ? app.apiVersion.split('/') : ['', app.apiVersion];
+export function autoPoolAffinity(app: Omit<AppRef, 'uid'>): { matchLabels: Record<string, string> } {
+  const { group, version } = splitApiVersion(app.apiVersion);
   return {
     matchLabels: {
-      [Labels.APP_API_GROUP]: labelValue(group ?? ''),
-      [Labels.APP_API_VERSION]: labelValue(version ?? ''),
+      [Labels.APP_API_GROUP]: labelValue(group),
+      [Labels.APP_API_VERSION]: labelValue(version),
       [Labels.APP_KIND]: labelValue(app.kind),
       [Labels.APP_NAMESPACE]: labelValue(app.namespace),
       [Labels.APP_NAME]: labelValue(app.name),

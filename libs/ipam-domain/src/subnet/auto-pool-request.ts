@@ -9,7 +9,7 @@ import { Annotations } from '@spiderpool/crds/keys';
 import { SpiderpoolError } from '@spiderpool/errors';
 import type { IpVersion } from '../ip/ip-address.ts';
 import { parseSubnetAnnotations } from '../selection/pod-annotations.ts';
-import { autoPoolName, type AppRef, type AutoPoolTarget } from './auto-pool-identity.ts';
+import { autoPoolName, splitApiVersion, type AppRef, type AutoPoolTarget } from './auto-pool-identity.ts';
 import { desiredIpCount, parseIpNumber, parseReclaim } from './auto-pool-size.ts';
 
 /** One (NIC, family) of a pod's subnet annotation. */
@@ -83,12 +83,12 @@ export function autoPoolWants(t: ApplicationTemplate, s: WantSettings): AutoPool
 
 /** `apps_v1_Deployment_<namespace>_<name>`: the `application` of a subnet record. */
 export function applicationKey(app: Pick<AppRef, 'apiVersion' | 'kind' | 'namespace' | 'name'>): string {
-  const [group, version] = app.apiVersion.includes('/') ? app.apiVersion.split('/') : ['', app.apiVersion];
+  const { group, version } = splitApiVersion(app.apiVersion);
   return [group, version, app.kind, app.namespace, app.name].join('_');
 }
 
 /** Controllers whose replica count is known: everything in core, apps and batch. */
 export function isBuiltInController(apiVersion: string): boolean {
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const { group } = splitApiVersion(apiVersion);
   return group === '' || group === 'apps' || group === 'batch';
 }
