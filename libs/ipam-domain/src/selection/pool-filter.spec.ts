@@ -102,6 +102,13 @@ describe('filterPools', () => {
     );
   });
 
+  it('matches an auto-pool of an owner whose name is longer than a label value may be', () => {
+    const name = `web-${'x'.repeat(70)}`;
+    const pod = podFixture({ owner: { apiVersion: 'apps/v1', kind: 'Deployment', name, uid: 'u' } });
+    const labels = { ...autoLabels, 'ipam.spidernet.io/app-name': name.slice(0, 63) };
+    expect(verdict(poolFixture('p', { autoPool: true, podAffinity: { matchLabels: labels } }), { pod })).toBe('kept');
+  });
+
   it('matches an auto-pool of a core-group owner (empty api group)', () => {
     const pod = podFixture({ owner: { apiVersion: 'v1', kind: 'ReplicationController', name: 'rc', uid: 'u' } });
     const labels = { ...autoLabels, 'ipam.spidernet.io/app-api-group': '', 'ipam.spidernet.io/app-kind': 'ReplicationController', 'ipam.spidernet.io/app-name': 'rc' };

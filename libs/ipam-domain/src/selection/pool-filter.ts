@@ -4,10 +4,10 @@
  * upstream's order and each rejection carries a human-readable reason for the
  * "no IPPool available" error.
  */
-import { Labels } from '@spiderpool/crds/keys';
 import { SpiderpoolError, isSpiderpoolError } from '@spiderpool/errors';
 import type { IpVersion } from '../ip/ip-address.ts';
 import type { IpamSettings, LabelSelector, NamespaceFacts, NodeFacts, PodFacts, PoolFacts } from '../types.ts';
+import { autoPoolAffinity } from '../subnet/auto-pool-identity.ts';
 import { matchesSelector } from './label-selector.ts';
 import { normaliseMultusName } from './multus-network.ts';
 
@@ -107,17 +107,12 @@ function checkPod(p: PoolFacts, o: FilterPoolsOptions): string | undefined {
 
 /**
  * Auto-created pools belong to one application: the five `ipam.spidernet.io/app-*` labels of
- * their podAffinity must all equal the pod's top controller (a missing label counts as "").
+ * their podAffinity must all equal what the pod's top controller gets written (a missing label
+ * counts as ""). Derived by the same function that writes them, so that label-value shortening
+ * (names longer than 63 characters) reads the same on both sides.
  */
 function autoPoolMatchesOwner(selector: LabelSelector, pod: PodFacts): boolean {
-  const slash = pod.owner.apiVersion.indexOf('/');
-  const expected: Record<string, string> = {
-    [Labels.APP_API_GROUP]: slash < 0 ? '' : pod.owner.apiVersion.slice(0, slash),
-    [Labels.APP_API_VERSION]: pod.owner.apiVersion.slice(slash + 1),
-    [Labels.APP_KIND]: pod.owner.kind,
-    [Labels.APP_NAMESPACE]: pod.namespace,
-    [Labels.APP_NAME]: pod.owner.name,
-  };
+  const expected = autoPoolAffinity({ ...pod.owner, namespace: pod.namespace }).matchLabels;
   const labels = selector.matchLabels ?? {};
   return Object.entries(expected).every(([key, value]) => (labels[key] ?? '') === value);
 }
